@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs every Debian package that trawl's build, tests, benchmarks and demo
+# need. Idempotent: packages already present are left alone. Uses sudo when not
+# root. Set TRAWL_SETUP_SKIP_APT=1 to skip (e.g. on a machine you manage).
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ccache pkg-config git
+  # libraries (DESIGN.md §9)
+  libcurl4-openssl-dev zlib1g-dev libbrotli-dev libssl-dev
+  libgumbo-dev libxml2-dev
+  nlohmann-json3-dev libphonenumber-dev libpsl-dev publicsuffix libidn2-dev
+  libuchardet-dev libre2-dev libcli11-dev libspdlog-dev libfmt-dev
+  libpugixml-dev libexpected-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev googletest libbenchmark-dev python3 curl
+)
+
+if [[ "${TRAWL_SETUP_SKIP_APT:-0}" == "1" ]]; then
+  echo "setup: TRAWL_SETUP_SKIP_APT=1, not installing packages"
+  exit 0
+fi
+
+SUDO=""
+if [[ "$(id -u)" != "0" ]]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if (( ${#missing[@]} == 0 )); then
+  echo "setup: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

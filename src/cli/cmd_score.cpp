@@ -1,0 +1,6 @@
+// STUB until implemented.
+#include <cstdio>
+#include "cli/commands.h"
+namespace trawl {
+int RunScore(int, char**) { std::fprintf(stderr, "not implemented yet\n"); return 2; }
+}  // namespace trawl

@@ -1,0 +1,28 @@
+// Names of error codes, as they appear in profiles and API responses.
+#include "core/error.h"
+
+namespace trawl {
+
+std::string_view ErrorCodeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidDomain: return "invalid_domain";
+    case ErrorCode::kDnsFailure: return "dns_failure";
+    case ErrorCode::kConnectFailed: return "connect_failed";
+    case ErrorCode::kTlsError: return "tls_error";
+    case ErrorCode::kTimeout: return "timeout";
+    case ErrorCode::kHttpError: return "http_error";
+    case ErrorCode::kRobotsDisallowed: return "robots_disallowed";
+    case ErrorCode::kBlockedAddress: return "blocked_address";
+    case ErrorCode::kTooLarge: return "too_large";
+    case ErrorCode::kNoHtml: return "no_html";
+    case ErrorCode::kTooManyRedirects: return "too_many_redirects";
+    case ErrorCode::kBadEncoding: return "bad_encoding";
+    case ErrorCode::kProtocolError: return "protocol_error";
+    case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kUsage: return "usage";
+    case ErrorCode::kIo: return "io";
+  }
+  return "internal";
+}
+
+}  // namespace trawl

@@ -1,0 +1,2 @@
+// STUB until implemented.
+namespace trawl::sitefarm {}
