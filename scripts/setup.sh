@@ -14,7 +14,7 @@ PACKAGES=(
   libuchardet-dev libre2-dev libcli11-dev libspdlog-dev libfmt-dev
   libpugixml-dev libexpected-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev googletest libbenchmark-dev python3 curl
+  libgtest-dev libgmock-dev googletest libbenchmark-dev python3 curl time
 )
 
 if [[ "${TRAWL_SETUP_SKIP_APT:-0}" == "1" ]]; then

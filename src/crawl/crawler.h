@@ -1,0 +1,55 @@
+// The crawler: runs many DomainCrawls at once on one Fetcher (one thread),
+// taking inputs from a source and handing each profile to a sink as soon as
+// it is done (completion order; Profile::input_index says the input order).
+// Not thread-safe, except RequestStop, which may be called from any thread or
+// a signal handler.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "crawl/crawl_options.h"
+#include "extract/profile.h"
+
+namespace trawl {
+
+struct CrawlInput {
+  std::string text;  // what the user gave: a domain or a URL
+  int index = 0;     // position in the input
+};
+
+struct CrawlTotals {
+  int64_t domains_ok = 0;
+  int64_t domains_failed = 0;
+  int64_t pages = 0;
+  int64_t bytes = 0;
+};
+
+class Crawler {
+ public:
+  using Source = std::function<std::optional<CrawlInput>()>;
+  using Sink = std::function<void(Profile&&)>;
+
+  explicit Crawler(CrawlOptions options);
+
+  // Crawls every input the source yields, keeping options.concurrency
+  // domains in flight. Invalid inputs become failed profiles (invalid_domain)
+  // without any request. Returns when all taken inputs are done, or after
+  // RequestStop once the domains in flight are done. Totals cover this run.
+  CrawlTotals Run(const Source& next, const Sink& sink);
+
+  // Stop taking new inputs; domains in flight finish. Async-signal-safe.
+  void RequestStop() { stop_.store(true); }
+
+  // Domains currently in flight (for progress display; call from the sink).
+  int in_flight() const { return in_flight_; }
+
+ private:
+  CrawlOptions options_;
+  std::atomic<bool> stop_{false};
+  int in_flight_ = 0;
+};
+
+}  // namespace trawl

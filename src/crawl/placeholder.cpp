@@ -1,2 +1,0 @@
-// STUB
-namespace trawl {}
