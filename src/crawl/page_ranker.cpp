@@ -35,6 +35,9 @@ constexpr Keyword kKeywords[] = {
     // Contact pages.
     {"contact", 100}, {"kontakt", 100}, {"contatt", 100}, {" get in touch ", 100},
     {" reach us ", 100}, {"enquir", 95}, {"inquir", 95}, {" anfrage ", 80},
+    // Quote requests: forms that usually sit next to the address and phone.
+    {" devis ", 60}, {" quote ", 60}, {" presupuesto ", 60}, {" preventivo ", 60},
+    {" offerte ", 60},
     // Legal notice: where the law puts name, address and registration numbers.
     {"impressum", 85}, {"imprint", 85}, {" legal notice ", 85}, {" mentions legales ", 85},
     {" aviso legal ", 85}, {" note legali ", 85}, {"colofon", 85}, {" colophon ", 85},
@@ -306,7 +309,7 @@ const WordSet& NonHtmlExtensions() {
 }
 
 struct PathShape {
-  bool never = false;  // dated, archive or pagination
+  bool never = false;  // dated, archive, pagination or an action segment
   double penalty = 0;  // depth and section penalties
 };
 

@@ -10,6 +10,7 @@
 //    76  legal                "legal" alone
 //    70  about pages          about(-us), über uns, qui sommes nous, à propos, quiénes somos,
 //                             chi siamo, over ons, who we are
+//    60  quote requests       devis, quote, presupuesto, preventivo, offerte
 //    55  disclaimer, company  disclaimer, unternehmen, company
 //    50  team pages           team, people, staff, mitarbeiter, équipe
 //    45  location pages       locations, find us, anfahrt, directions, standort

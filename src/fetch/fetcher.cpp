@@ -77,6 +77,26 @@ Error MapCurlError(CURLcode rc, const char* errbuf) {
   }
 }
 
+// curl reports every deadline as CURLE_OPERATION_TIMEDOUT. Which phase it hit
+// matters: a TCP connect that never completed is a connection failure, a TLS
+// handshake that stalled is a TLS failure (both worth trying http:// or www.
+// next); only a server that connected and then did not answer is a timeout.
+void ClassifyTimeout(CURL* easy, const std::string& url, bool got_bytes, Error& error) {
+  curl_off_t connect_us = 0;
+  curl_off_t appconnect_us = 0;
+  curl_off_t pretransfer_us = 0;
+  curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+  curl_easy_getinfo(easy, CURLINFO_APPCONNECT_TIME_T, &appconnect_us);
+  curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
+  // The request went out (a reused connection reports no connect time).
+  if (got_bytes || pretransfer_us > 0) return;
+  if (connect_us == 0) {
+    error = Error{ErrorCode::kConnectFailed, "connect timed out: " + error.message};
+  } else if (url.starts_with("https:") && appconnect_us == 0) {
+    error = Error{ErrorCode::kTlsError, "TLS handshake timed out: " + error.message};
+  }
+}
+
 }  // namespace
 
 // ===== per-transfer state ==================================================
@@ -395,6 +415,7 @@ void Fetcher::Impl::Complete(CURL* easy, CURLcode rc) {
       r.error = Error{ErrorCode::kNoHtml, "content type is " + r.content_type};
     } else {
       r.error = MapCurlError(rc, t->errbuf);
+      if (r.error->code == ErrorCode::kTimeout) ClassifyTimeout(easy, t->req.url, t->status_seen > 0 || !r.body.empty(), *r.error);
     }
   }
   spare_easies.push_back(easy);  // reused: saves curl's per-handle setup

@@ -24,6 +24,9 @@ pid_t Spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, int err
   dup2(in_fd, 0);
   dup2(out_fd, 1);
   dup2(err_fd, 2);
+  // Drop every other inherited descriptor: a stray copy of a pipe's write end
+  // would keep the child's stdin from ever reaching end of file.
+  close_range(3, ~0U, 0);
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
