@@ -12,8 +12,17 @@
 
 namespace trawl {
 
-// Company numbers found on the page, in a canonical form ("01234567",
-// "HRB 12345"), best first. `country_hint` is ISO alpha-2 or empty.
+// Company numbers found on the page, in a canonical form, best first (the
+// hinted country's, then page order). `country_hint` is ISO alpha-2 or empty.
+// Only labelled numbers count; canonical forms:
+//   GB Companies House  "01234567", "SC123456" (7 digits padded only after a
+//                       clear label such as "Company No")
+//   DE Handelsregister  "HRB 123456", "HRA 1234", "HRB 98765 B", "VR 4567"
+//   FR                  "SIREN 123456789", "SIRET 12345678900012" (Luhn checked;
+//                       "RCS Paris B 123 456 789" gives the SIREN)
+//   AU                  "ABN 12345678901", "ACN 123456789" (checksums)
+//   IE "CRO 123456"     NL "KvK 12345678"     ES "CIF B12345674" (checked)
+//   IT "REA MI-1234567" (P.IVA is a VAT number: see ExtractVatNumbers)
 std::vector<Sourced> ExtractCompanyNumbers(const Document& doc, std::string_view country_hint);
 
 // VAT numbers with country prefix and no spaces ("GB123456789",

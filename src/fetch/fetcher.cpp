@@ -355,6 +355,10 @@ void Fetcher::Impl::ConfigureEasy(Transfer& t) {
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opts.connect_timeout_ms));
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(opts.timeout_ms));
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.errbuf);
+  // libcurl caches the parsed CA bundle across connections only when no CA
+  // directory is set (Debian sets one); without the cache every TLS
+  // connection re-parses ~150 PEM certificates (measured: ~25% of CPU).
+  curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, OnBody);
