@@ -13,6 +13,8 @@ void FetchFlags::Add(CLI::App& app, CrawlOptions& o) {
       ->envname("TRAWL_MAX_PAGES")->check(CLI::Range(1, 1000))->capture_default_str();
   app.add_option("--concurrency", o.concurrency, "domains in flight in this process")
       ->envname("TRAWL_CONCURRENCY")->check(CLI::Range(1, 4096))->capture_default_str();
+  app.add_option("--threads", o.threads, "event loops (each a thread with its own connections); 0: one per core")
+      ->envname("TRAWL_THREADS")->check(CLI::Range(0, 64))->capture_default_str();
   app.add_option("--per-host", f.per_host, "requests in flight per host")
       ->envname("TRAWL_PER_HOST")->check(CLI::Range(1, 64))->capture_default_str();
   app.add_option("--delay", delay_, "seconds between request starts per host (robots.txt Crawl-delay may raise it)")

@@ -1,24 +1,36 @@
-// The crawler loop: keep `concurrency` DomainCrawls in flight on one Fetcher.
+// The crawler loops: each keeps its share of `concurrency` DomainCrawls in
+// flight on its own Fetcher.
 #include "crawl/crawler.h"
 
 #include <list>
 #include <memory>
+#include <thread>
 
 #include "core/domain.h"
 #include "crawl/domain_crawl.h"
 
 namespace trawl {
 
-Crawler::Crawler(CrawlOptions options) : options_(std::move(options)) {}
-
-CrawlTotals Crawler::Run(const Source& next, const Sink& sink) {
+struct Crawler::Shared {
+  Shared(const Source& n, const Sink& s) : next(n), sink(s) {}
+  const Source& next;
+  const Sink& sink;
+  std::mutex mu;  // guards next, sink, totals, exhausted
   CrawlTotals totals;
-  Fetcher fetcher(options_.fetch);
-  std::list<std::unique_ptr<DomainCrawl>> active;
-  std::vector<Profile> ready;
   bool exhausted = false;
+  int loop_concurrency = 1;
 
-  auto deliver = [&](Profile&& p) {
+  // The next input, or nullopt when the source is done.
+  std::optional<CrawlInput> Take() {
+    std::lock_guard<std::mutex> lock(mu);
+    if (exhausted) return std::nullopt;
+    auto in = next();
+    if (!in) exhausted = true;
+    return in;
+  }
+
+  void Deliver(Profile&& p) {
+    std::lock_guard<std::mutex> lock(mu);
     if (p.ok()) ++totals.domains_ok;
     else ++totals.domains_failed;
     for (const auto& page : p.pages) {
@@ -26,12 +38,37 @@ CrawlTotals Crawler::Run(const Source& next, const Sink& sink) {
       totals.bytes += page.bytes;
     }
     sink(std::move(p));
-  };
+  }
+};
 
+Crawler::Crawler(CrawlOptions options) : options_(std::move(options)) {}
+
+CrawlTotals Crawler::Run(const Source& next, const Sink& sink) {
+  int threads = options_.threads;
+  if (threads <= 0) {
+    threads = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 8);
+  }
+  threads = std::clamp(threads, 1, std::max(1, options_.concurrency));
+  Shared shared(next, sink);
+  shared.loop_concurrency = std::max(1, options_.concurrency / threads);
+  if (threads == 1) {
+    RunLoop(shared);
+    return shared.totals;
+  }
+  std::vector<std::thread> loops;
+  for (int i = 0; i < threads; ++i) loops.emplace_back([this, &shared] { RunLoop(shared); });
+  for (auto& t : loops) t.join();
+  return shared.totals;
+}
+
+void Crawler::RunLoop(Shared& shared) {
+  Fetcher fetcher(options_.fetch);
+  std::list<std::unique_ptr<DomainCrawl>> active;
+  std::vector<Profile> ready;
+  bool exhausted = false;
   while (true) {
-    while (!exhausted && !stop_.load() &&
-           static_cast<int>(active.size()) < std::max(1, options_.concurrency)) {
-      std::optional<CrawlInput> in = next();
+    while (!exhausted && !stop_.load() && static_cast<int>(active.size()) < shared.loop_concurrency) {
+      std::optional<CrawlInput> in = shared.Take();
       if (!in) {
         exhausted = true;
         break;
@@ -42,26 +79,29 @@ CrawlTotals Crawler::Run(const Source& next, const Sink& sink) {
         p.domain = in->text;
         p.input_index = in->index;
         p.error = domain.error();
-        deliver(std::move(p));
+        shared.Deliver(std::move(p));
         continue;
       }
       active.push_back(std::make_unique<DomainCrawl>(
           fetcher, options_, std::move(*domain), in->index,
           [&ready](Profile&& p) { ready.push_back(std::move(p)); }));
+      ++in_flight_;
       active.back()->Start();
     }
-    in_flight_ = static_cast<int>(active.size());
     if (active.empty()) break;
     fetcher.Poll(200);
     // Destroy finished crawls only here, outside their own callbacks.
     for (auto it = active.begin(); it != active.end();) {
-      it = (*it)->finished() ? active.erase(it) : std::next(it);
+      if ((*it)->finished()) {
+        it = active.erase(it);
+        --in_flight_;
+      } else {
+        ++it;
+      }
     }
-    in_flight_ = static_cast<int>(active.size());
-    for (auto& p : ready) deliver(std::move(p));
+    for (auto& p : ready) shared.Deliver(std::move(p));
     ready.clear();
   }
-  return totals;
 }
 
 }  // namespace trawl

@@ -1,11 +1,14 @@
-// The crawler: runs many DomainCrawls at once on one Fetcher (one thread),
-// taking inputs from a source and handing each profile to a sink as soon as
-// it is done (completion order; Profile::input_index says the input order).
-// Not thread-safe, except RequestStop, which may be called from any thread or
-// a signal handler.
+// The crawler: runs many DomainCrawls at once, taking inputs from a source and
+// handing each profile to a sink as soon as it is done (completion order;
+// Profile::input_index says the input order). With options.threads > 1 it
+// runs that many event loops, each with its own Fetcher, sharing the source;
+// a domain stays on one loop, so per-host limits hold. Source and sink are
+// called under one lock, never concurrently. RequestStop and in_flight may be
+// called from any thread (RequestStop also from a signal handler).
 #pragma once
 
 #include <atomic>
+#include <mutex>
 #include <functional>
 #include <optional>
 #include <string>
@@ -44,12 +47,15 @@ class Crawler {
   void RequestStop() { stop_.store(true); }
 
   // Domains currently in flight (for progress display; call from the sink).
-  int in_flight() const { return in_flight_; }
+  int in_flight() const { return in_flight_.load(); }
 
  private:
+  struct Shared;
+  void RunLoop(Shared& shared);
+
   CrawlOptions options_;
   std::atomic<bool> stop_{false};
-  int in_flight_ = 0;
+  std::atomic<int> in_flight_{0};
 };
 
 }  // namespace trawl

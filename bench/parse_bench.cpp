@@ -1,0 +1,216 @@
+// Parse + extract throughput (MB/s, one core) over real HTML files, and
+// gumbo vs libxml2's HTML parser on speed and on broken markup.
+//
+// Files: every *.html under $TRAWL_BENCH_DIRS (colon-separated), default
+// /work/shared/realworld/sites and tests/fixtures/sites. Figures: Google
+// Benchmark's bytes_per_second per benchmark (use --benchmark_format=json),
+// and one "robustness parser=... case=... text=0|1 links=0|1" line per
+// parser and broken-markup case, printed before the benchmarks run.
+//
+// Needs libxml2 and Google Benchmark; bench/CMakeLists.txt must define
+// TRAWL_PARSE_BENCH_DEPS and link PkgConfig::LIBXML2 benchmark::benchmark
+// (see docs/parser-choice.md). Without that it builds as a stub.
+#ifndef TRAWL_PARSE_BENCH_DEPS
+#include <cstdio>
+int main() {
+  std::puts("parse_bench: built without libxml2/benchmark (define TRAWL_PARSE_BENCH_DEPS); nothing to do");
+  return 0;
+}
+#else
+
+#include <benchmark/benchmark.h>
+#include <gumbo.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "extract/document.h"
+#include "extract/extractor.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Page {
+  std::string site;
+  std::string url;
+  std::string html;
+};
+
+std::vector<Page>& Corpus() {
+  static std::vector<Page> pages = [] {
+    std::vector<std::string> dirs;
+    if (const char* env = std::getenv("TRAWL_BENCH_DIRS")) {
+      std::stringstream ss(env);
+      for (std::string d; std::getline(ss, d, ':');) dirs.push_back(d);
+    } else {
+      dirs = {"/work/shared/realworld/sites", std::string(TRAWL_SOURCE_DIR) + "/tests/fixtures/sites"};
+    }
+    std::vector<Page> out;
+    for (const auto& dir : dirs) {
+      std::error_code ec;
+      if (!fs::is_directory(dir, ec)) continue;
+      for (const auto& site : fs::directory_iterator(dir, ec)) {
+        if (!site.is_directory()) continue;
+        for (const auto& f : fs::recursive_directory_iterator(site.path(), ec)) {
+          if (f.path().extension() != ".html") continue;
+          std::ifstream in(f.path(), std::ios::binary);
+          std::stringstream body;
+          body << in.rdbuf();
+          std::string host = site.path().filename().string();
+          out.push_back({host, "https://" + host + "/" + fs::relative(f.path(), site.path()).string(), body.str()});
+        }
+      }
+    }
+    return out;
+  }();
+  return pages;
+}
+
+int64_t CorpusBytes() {
+  int64_t n = 0;
+  for (const auto& p : Corpus()) n += static_cast<int64_t>(p.html.size());
+  return n;
+}
+
+htmlDocPtr LibxmlParse(const std::string& html) {
+  return htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
+                        HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+}
+
+void BM_GumboTreeOnly(benchmark::State& state) {
+  for (auto _ : state) {
+    for (const auto& p : Corpus()) {
+      GumboOutput* out = gumbo_parse_with_options(&kGumboDefaultOptions, p.html.data(), p.html.size());
+      benchmark::DoNotOptimize(out);
+      gumbo_destroy_output(&kGumboDefaultOptions, out);
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * CorpusBytes());
+}
+
+void BM_Libxml2TreeOnly(benchmark::State& state) {
+  for (auto _ : state) {
+    for (const auto& p : Corpus()) {
+      htmlDocPtr doc = LibxmlParse(p.html);
+      benchmark::DoNotOptimize(doc);
+      xmlFreeDoc(doc);
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * CorpusBytes());
+}
+
+void BM_ParseHtml(benchmark::State& state) {
+  for (auto _ : state) {
+    for (const auto& p : Corpus()) benchmark::DoNotOptimize(trawl::ParseHtml(p.html, p.url));
+  }
+  state.SetBytesProcessed(state.iterations() * CorpusBytes());
+}
+
+void BM_ParseAndExtract(benchmark::State& state) {
+  for (auto _ : state) {
+    std::map<std::string, std::unique_ptr<trawl::ProfileBuilder>> builders;
+    for (const auto& p : Corpus()) {
+      auto& b = builders[p.site];
+      if (!b) b = std::make_unique<trawl::ProfileBuilder>(p.site);
+      b->AddPage(trawl::ParseHtml(p.html, p.url));
+    }
+    for (auto& [site, b] : builders) {
+      trawl::Profile profile;
+      b->Finish(profile);
+      benchmark::DoNotOptimize(profile);
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * CorpusBytes());
+}
+
+BENCHMARK(BM_GumboTreeOnly)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Libxml2TreeOnly)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParseHtml)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParseAndExtract)->Unit(benchmark::kMillisecond);
+
+// ---------------------------------------------------------------- robustness
+
+struct Broken {
+  const char* name;
+  std::string html;
+  std::string text;  // text a browser shows
+  std::string href;  // link a browser has
+};
+
+std::vector<Broken> BrokenCases() {
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += "<div>";
+  deep += "<p>deep text <a href=\"/deep\">x</a></p>";
+  for (int i = 0; i < 100000; ++i) deep += "</div>";
+  return {
+      {"unclosed_tags", "<div><p>first<p>second text <a href=/x>link", "second text", "/x"},
+      {"misnested", "<p><b><i>bold</b> italic text</i></p><a href=/y>y</a>", "italic text", "/y"},
+      {"nested_100000_divs", deep, "deep text", "/deep"},
+      {"invalid_utf8", std::string("<p>caf\xC3 \xFF\xFE ok text</p><a href=\"/u\">u</a>"), "ok text", "/u"},
+      {"stray_html_end", "<body><p>one</p></html><p>after end</p><a href=/z>z</a>", "after end", "/z"},
+      {"unquoted_attributes", "<a href=/contact class=btn>Contact us</a>", "Contact us", "/contact"},
+      {"unclosed_comment_like", "<p>before</p><!- not a comment -><p>after text</p><a href=/c>c</a>", "after text",
+       "/c"},
+      {"table_in_p", "<p>intro<table><tr><td>cell text<a href=/t>t</a></td></tr></table>", "cell text", "/t"},
+  };
+}
+
+// Iterative walks, so the 100,000-deep case measures the parser, not the checker.
+void LibxmlCollect(xmlNodePtr root, std::string& text, std::vector<std::string>& hrefs) {
+  std::vector<xmlNodePtr> stack = {root};
+  while (!stack.empty()) {
+    xmlNodePtr n = stack.back();
+    stack.pop_back();
+    for (; n != nullptr; n = n->next) {
+      if (n->type == XML_TEXT_NODE && n->content != nullptr) text += reinterpret_cast<const char*>(n->content);
+      if (n->type == XML_ELEMENT_NODE) {
+        if (xmlChar* h = xmlGetProp(n, BAD_CAST "href")) {
+          hrefs.emplace_back(reinterpret_cast<const char*>(h));
+          xmlFree(h);
+        }
+        if (n->children != nullptr) stack.push_back(n->children);
+      }
+    }
+  }
+}
+
+void PrintRobustness() {
+  for (const auto& c : BrokenCases()) {
+    trawl::Document d = trawl::ParseHtml(c.html, "https://a.test/");
+    bool text = false, link = false;
+    for (const auto& b : d.blocks) text = text || b.text.find(c.text) != std::string::npos;
+    for (const auto& l : d.links) link = link || l.href == c.href;
+    std::cout << "robustness parser=gumbo case=" << c.name << " text=" << text << " links=" << link << "\n";
+    htmlDocPtr doc = LibxmlParse(c.html);
+    std::string all;
+    std::vector<std::string> hrefs;
+    if (doc != nullptr) LibxmlCollect(xmlDocGetRootElement(doc), all, hrefs);
+    bool xtext = all.find(c.text) != std::string::npos;
+    bool xlink = std::find(hrefs.begin(), hrefs.end(), c.href) != hrefs.end();
+    std::cout << "robustness parser=libxml2 case=" << c.name << " text=" << xtext << " links=" << xlink << "\n";
+    xmlFreeDoc(doc);
+  }
+  std::cout << "corpus files=" << Corpus().size() << " bytes=" << CorpusBytes() << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  PrintRobustness();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
+
+#endif  // TRAWL_PARSE_BENCH_DEPS

@@ -1,0 +1,185 @@
+// Country signals and their weights.
+#include "extract/country.h"
+
+#include <phonenumbers/phonenumberutil.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+
+namespace trawl {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool IsAlpha2(std::string_view s) {
+  return s.size() == 2 && std::isalpha(static_cast<unsigned char>(s[0])) && std::isalpha(static_cast<unsigned char>(s[1]));
+}
+
+// Weights: what one occurrence of each kind of evidence is worth.
+constexpr int kJsonLdCountry = 6;
+constexpr int kPhoneLink = 2;
+constexpr int kPhoneText = 1;
+constexpr int kLangRegion = 2;
+constexpr int kLegalForm = 1;
+constexpr int kPostcode = 2;
+
+}  // namespace
+
+void CountryVotes::Add(std::string_view code, int weight) {
+  if (!IsAlpha2(code) || weight <= 0) return;
+  votes_[Upper(code)] += weight;
+}
+
+std::string CountryVotes::Best(int min_weight) const {
+  std::string best;
+  int w = 0;
+  for (const auto& [code, weight] : votes_) {
+    if (weight > w) {
+      best = code;
+      w = weight;
+    }
+  }
+  return w >= min_weight ? best : std::string();
+}
+
+int CountryVotes::WeightOf(std::string_view code) const {
+  auto it = votes_.find(Upper(code));
+  return it == votes_.end() ? 0 : it->second;
+}
+
+std::string CountryFromTld(std::string_view domain) {
+  std::string d = Lower(domain);
+  size_t dot = d.rfind('.');
+  std::string tld = dot == std::string::npos ? d : d.substr(dot + 1);
+  if (tld == "uk") return "GB";
+  if (tld.size() != 2) return {};
+  static constexpr std::string_view kGenericUse[] = {"co", "me", "tv", "ai", "io", "fm", "ly", "to", "cc",
+                                                     "ws", "gg", "sh", "am", "so", "vc", "su", "eu", "nu"};
+  for (std::string_view g : kGenericUse) {
+    if (tld == g) return {};
+  }
+  return Upper(tld);
+}
+
+std::string CountryFromLang(std::string_view lang) {
+  size_t sep = lang.find_first_of("-_");
+  if (sep == std::string_view::npos) return {};
+  std::string_view region = lang.substr(sep + 1);
+  region = region.substr(0, region.find_first_of("-_"));
+  return IsAlpha2(region) ? Upper(region) : std::string();
+}
+
+std::string NormalizeCountry(std::string_view text) {
+  std::string t = Lower(text);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '.')) t.pop_back();
+  while (!t.empty() && t.front() == ' ') t.erase(0, 1);
+  if (t == "uk" || t == "england" || t == "scotland" || t == "wales" || t == "northern ireland" ||
+      t == "united kingdom" || t == "great britain" || t == "gbr") {
+    return "GB";
+  }
+  static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"united states", "US"}, {"united states of america", "US"}, {"usa", "US"}, {"u.s.a", "US"},
+      {"germany", "DE"}, {"deutschland", "DE"}, {"deu", "DE"}, {"france", "FR"}, {"fra", "FR"},
+      {"ireland", "IE"}, {"éire", "IE"}, {"irl", "IE"}, {"australia", "AU"}, {"aus", "AU"},
+      {"netherlands", "NL"}, {"nederland", "NL"}, {"spain", "ES"}, {"españa", "ES"}, {"italy", "IT"},
+      {"italia", "IT"}, {"austria", "AT"}, {"österreich", "AT"}, {"switzerland", "CH"}, {"schweiz", "CH"},
+      {"suisse", "CH"}, {"belgium", "BE"}, {"belgique", "BE"}, {"canada", "CA"}, {"new zealand", "NZ"},
+      {"portugal", "PT"}, {"denmark", "DK"}, {"sweden", "SE"}, {"norway", "NO"}, {"poland", "PL"}};
+  for (const auto& [name, code] : kNames) {
+    if (t == name) return std::string(code);
+  }
+  if (IsAlpha2(t)) return Upper(t);
+  return {};
+}
+
+std::string CountryOfPhone(std::string_view e164) {
+  using i18n::phonenumbers::PhoneNumber;
+  using i18n::phonenumbers::PhoneNumberUtil;
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  PhoneNumber number;
+  if (util.Parse(std::string(e164), "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR) return {};
+  std::string region;
+  util.GetRegionCodeForNumber(number, &region);
+  return region == "ZZ" ? std::string() : region;
+}
+
+void AddPageCountryHints(const Document& doc, const std::vector<LdNode>& ld, CountryVotes& votes) {
+  for (const LdNode& n : ld) {
+    for (const auto& [k, v] : n.props) {
+      if (k == "addressCountry" || k.ends_with(".addressCountry") || k.ends_with("addressCountry.name")) {
+        votes.Add(NormalizeCountry(v), kJsonLdCountry);
+      }
+    }
+  }
+  for (const MicrodataProp& p : doc.microdata) {
+    if (p.prop == "addressCountry") votes.Add(NormalizeCountry(p.value), kJsonLdCountry - 1);
+  }
+  int phone_links = 0;
+  for (const Link& l : doc.links) {
+    if (phone_links >= 3) break;
+    if (l.href.size() < 6 || Lower(l.href.substr(0, 4)) != "tel:") continue;
+    std::string num;
+    for (char c : l.href.substr(4)) {
+      if (std::isdigit(static_cast<unsigned char>(c)) || c == '+') num.push_back(c);
+    }
+    if (num.starts_with("00")) num = "+" + num.substr(2);
+    if (!num.starts_with("+")) continue;
+    votes.Add(CountryOfPhone(num), kPhoneLink);
+    ++phone_links;
+  }
+  votes.Add(CountryFromLang(doc.lang), kLangRegion);
+  static const RE2 intl("(?:^|[^\\w+])\\+\\s?(44|49|33|353|61|1|31|34|39|43|41|32|64)[\\s(]");
+  static const RE2 legal("(?i)\\b(gmbh|pty\\.? ltd|s\\.?a\\.?r\\.?l|ltd|limited|llc|inc\\.)\\b");
+  static const RE2 uk_postcode("\\b[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][ABD-HJLNP-UW-Z]{2}\\b");
+  int text_hints = 0;
+  for (const TextBlock& b : doc.blocks) {
+    if (text_hints >= 6) break;
+    std::string cc, form;
+    if (b.text.find('+') != std::string::npos && RE2::PartialMatch(b.text, intl, &cc)) {
+      static const std::map<std::string, std::string> kCodes = {
+          {"44", "GB"}, {"49", "DE"}, {"33", "FR"}, {"353", "IE"}, {"61", "AU"}, {"1", "US"}, {"31", "NL"},
+          {"34", "ES"}, {"39", "IT"}, {"43", "AT"}, {"41", "CH"}, {"32", "BE"}, {"64", "NZ"}};
+      votes.Add(kCodes.at(cc), kPhoneText);
+      ++text_hints;
+    }
+    if (b.text.size() < 400 && RE2::PartialMatch(b.text, legal, &form)) {
+      std::string f = Lower(form);
+      if (f == "gmbh") votes.Add("DE", kLegalForm);
+      else if (f.starts_with("pty")) votes.Add("AU", kLegalForm);
+      else if (f.starts_with("s")) votes.Add("FR", kLegalForm);
+      else if (f == "llc" || f == "inc.") votes.Add("US", kLegalForm);
+      else votes.Add("GB", kLegalForm);
+      ++text_hints;
+    }
+    if (b.text.size() < 300 && RE2::PartialMatch(b.text, uk_postcode)) {
+      votes.Add("GB", kPostcode);
+      ++text_hints;
+    }
+  }
+}
+
+std::string DefaultPhoneRegion(const CountryVotes& votes, std::string_view domain, std::string_view lang) {
+  std::string best = votes.Best(2);
+  if (!best.empty()) return best;
+  std::string tld = CountryFromTld(domain);
+  if (!tld.empty()) return tld;
+  std::string l = Lower(lang.substr(0, 2));
+  if (l == "de") return "DE";
+  if (l == "fr") return "FR";
+  if (l == "nl") return "NL";
+  if (l == "it") return "IT";
+  if (l == "es") return "ES";
+  return "US";
+}
+
+}  // namespace trawl
