@@ -1,2 +1,0 @@
-// STUB until implemented.
-namespace trawl::sitefarm {}
