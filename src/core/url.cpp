@@ -75,6 +75,8 @@ Result<std::string> NormalizeUrl(std::string_view absolute) {
 Result<std::string> ResolveUrl(std::string_view base, std::string_view ref) {
   std::string clean = CleanRef(ref);
   if (clean.empty()) return Fail(ErrorCode::kUsage, "empty reference");
+  // A fragment-only link names the same document (RFC 3986 §5.2.2).
+  if (clean.front() == '#') return NormalizeUrl(base);
   CurluPtr u(curl_url());
   std::string b(base);
   if (curl_url_set(u.get(), CURLUPART_URL, b.c_str(), CURLU_URLENCODE) != CURLUE_OK) {
