@@ -26,6 +26,10 @@ constexpr int64_t kRobotsCapBytes = 512 * 1024;   // RFC 9309 §2.5 asks for >= 
 constexpr int64_t kSitemapCapBytes = 1 << 20;
 // A link scoring this high is contact-like enough that the sitemap is not needed.
 constexpr double kContactLikeScore = 50.0;
+// Links below this (ContactScore's "any other page": services, gallery, blog)
+// rarely add contact data the footer has not shown already; fetching them
+// would double the requests per domain for little gain.
+constexpr double kMinLinkScore = 20.0;
 
 struct Origin {
   enum class State { kPending, kReady, kFailed } state = State::kPending;
@@ -330,7 +334,7 @@ void DomainCrawl::State::AddLinks(const Document& doc, double bonus) {
     if (OriginOf(link.url, nullptr, &host).empty() || !SameSite(host)) continue;
     if (!LooksLikeHtmlUrl(link.url)) continue;
     double score = ContactScore(link.url, link.text);
-    if (score <= 0) continue;
+    if (score < kMinLinkScore) continue;
     seen.insert(link.url);
     queue.push(Candidate{score + bonus, order++, link.url});
   }
@@ -363,7 +367,7 @@ void DomainCrawl::State::MaybeSitemap(const std::string& origin) {
       OriginOf(*norm, nullptr, &host);
       if (!SameSite(host) || !LooksLikeHtmlUrl(*norm)) continue;
       double score = ContactScore(*norm, "");
-      if (score <= 0) continue;
+      if (score < kMinLinkScore) continue;
       seen.insert(*norm);
       queue.push(Candidate{score, order++, *norm});
     }

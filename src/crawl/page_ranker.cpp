@@ -35,6 +35,8 @@ constexpr Keyword kKeywords[] = {
     // Contact pages.
     {"contact", 100}, {"kontakt", 100}, {"contatt", 100}, {" get in touch ", 100},
     {" reach us ", 100}, {"enquir", 95}, {"inquir", 95}, {" anfrage ", 80},
+    {" say hello ", 95}, {" say hi ", 95}, {" write to us ", 95}, {" talk to us ", 90},
+    {" lets talk ", 90}, {" let s talk ", 90}, {" contacto ", 100}, {" escribenos ", 90},
     // Quote requests: forms that usually sit next to the address and phone.
     {" devis ", 60}, {" quote ", 60}, {" presupuesto ", 60}, {" preventivo ", 60},
     {" offerte ", 60},

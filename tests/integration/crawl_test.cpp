@@ -162,7 +162,11 @@ TEST_P(CrawlPoliteness, PerHostInFlightAndPageCapAreNeverExceeded) {
 
 INSTANTIATE_TEST_SUITE_P(Limits, CrawlPoliteness,
                          ::testing::Values(PolitenessCase{1, 10}, PolitenessCase{2, 10},
-                                           PolitenessCase{2, 3}));
+                                           PolitenessCase{2, 3}),
+                         [](const auto& info) {
+                           return "PerHost" + std::to_string(info.param.per_host) + "MaxPages" +
+                                  std::to_string(info.param.max_pages);
+                         });
 
 TEST(CrawlCli, OneProfilePerInputInEveryFormatAndUsageErrorsExit2) {
   FarmProcess farm({"--sites", SitesDir()});

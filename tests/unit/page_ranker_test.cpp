@@ -62,6 +62,8 @@ TEST(ContactScore, English) {
       {"/contact-us/", "Contact Us", Band::kContact},
       {"https://www.acme.test/get-in-touch", "", Band::kContact},
       {"/enquiries.html", "", Band::kContact},
+      {"/say-hello", "Say hello", Band::kContact},
+      {"/write-to-us/", "", Band::kContact},
       {"/page-7", "CONTACT", Band::kContact},
       {"/legal-notice", "", Band::kLegal},
       {"/about-us", "", Band::kAbout},
