@@ -103,6 +103,18 @@ TEST(CrawlGuard, RefusesANameThatResolvesToLoopback) {
   EXPECT_EQ(ErrorCodeOf(profiles["private.hostile.test"]), "blocked_address");
 }
 
+TEST(CrawlProxy, FetchesThroughAForwardProxy) {
+  // The farm doubles as a forward proxy (absolute-form request targets); https
+  // through it fails fast (CONNECT then TLS refused), so http:// is used.
+  FarmProcess farm({"--sites", SitesDir()});
+  ASSERT_GT(farm.port(), 0);
+  auto profiles = Crawl({"--proxy", "http://127.0.0.1:" + std::to_string(farm.port()),
+                         "refresh.test"});
+  EXPECT_TRUE(HasEmail(profiles["refresh.test"], "team@refresh.test"))
+      << profiles["refresh.test"].dump();
+  EXPECT_GE(farm.Stats()["hosts"]["refresh.test"]["requests"].get<int>(), 3);
+}
+
 TEST(CrawlRobots, NeverFetchesADisallowedPage) {
   FarmProcess farm({"--sites", SitesDir()});
   ASSERT_GT(farm.port(), 0);
