@@ -108,7 +108,7 @@ Result<UrlParts> ParseUrl(std::string_view absolute) {
   std::string port = GetPart(u.get(), CURLUPART_PORT);
   p.port = port.empty() ? 0 : std::stoi(port);
   p.path = GetPart(u.get(), CURLUPART_PATH);
-  if (p.path.empty()) p.path = "/";
+  if (p.path.empty()) p.path.push_back('/');  // (assigning "/" trips GCC 12 bug 105329)
   p.query = GetPart(u.get(), CURLUPART_QUERY);
   return p;
 }
