@@ -19,7 +19,7 @@
 namespace trawl {
 
 struct FetchOptions {
-  std::string user_agent = "trawl/0.1 (+https://github.com/trawl-crawler/trawl)";
+  std::string user_agent = "trawl/0.1 (+https://trawl.example/bot)";
   std::string proxy;                     // curl proxy URL; empty: none
   std::vector<std::string> connect_to;   // curl CURLOPT_CONNECT_TO entries
   std::vector<std::string> resolve;      // curl CURLOPT_RESOLVE entries
