@@ -244,8 +244,9 @@ void LabelledVat(const Page& page, std::string_view hint, std::vector<Found>& ou
       "|(\\bUID(?:-?Nr)?\\b\\.?)"
       "|(\\bTVA\\b(?:\\s*intracom\\w*)?)"
       "|(\\bBTW\\b(?:[\\s-]?(?:nummer|nr|id)\\b\\.?)?)"
-      "|(\\bP\\.?\\s?IVA\\b|\\bPartita\\s+IVA\\b))"
-      "\\s*[:.#]?\\s*(U?\\d[\\d .]{6,14}\\d(?:\\s?B\\s?\\d{2})?)\\b");
+      "|((?:\\bP\\.?\\s?IVA\\b|\\bPartita\\s+IVA\\b)"
+      "(?:\\s*(?:e|/|&|-|und|and)\\s*(?:\\bC\\.?\\s?F\\b\\.?|\\bCod(?:ice|\\.)?\\s*Fisc(?:ale|\\.)?))?))"
+      "\\s*[:.#]?\\s*(U?\\d[\\d .]{6,14}\\d(?:\\s?B\\s?\\d{2})?|\\d{7}[A-W][A-IW]?|\\d[A-Z+*]\\d{5}[A-W])\\b");
   static const char* const kCountryByGroup[] = {"", "DE", "AT", "FR", "NL", "IT"};
   ForEachMatch(re, page, {"vat", "ust", "uid", "tva", "btw", "iva", "umsatzsteuer"}, [&](const re2::StringPiece* g, size_t) {
     int group = 1;

@@ -5,7 +5,12 @@
 // which country (a +44 link, a JSON-LD address) is often not the first one.
 // The builder therefore keeps a copy of each Document (text only: a few
 // hundred KB per domain at most).
+//
+// On legal pages the text about third parties (host, regulator, mediator) is
+// cut from the copy first, so none of their details becomes the company's.
 #include "extract/extractor.h"
+
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <map>
@@ -48,6 +53,18 @@ bool IsLegalPage(std::string_view url) {
   return false;
 }
 
+// Legal notices and imprints hold the company's own details, and beside them
+// those of third parties.
+bool IsLegalOrImprintPage(std::string_view url) {
+  if (IsLegalPage(url)) return true;
+  auto parts = ParseUrl(url);
+  std::string path = Lower(parts ? parts->path : std::string(url));
+  for (std::string_view w : {"impressum", "imprint", "colofon", "colophon", "aviso", "note-legali"}) {
+    if (path.find(w) != std::string::npos) return true;
+  }
+  return false;
+}
+
 bool IsHomeUrl(std::string_view url) {
   auto parts = ParseUrl(url);
   return parts && (parts->path == "/" || parts->path == "/index.html" || parts->path == "/index.php");
@@ -65,6 +82,164 @@ std::optional<Sourced> MostFrequent(const std::vector<Sourced>& values) {
     if (count[Lower(v.value)] > count[Lower(best->value)]) best = &v;
   }
   return *best;
+}
+
+// ---- third parties on legal pages -------------------------------------------
+//
+// A legal notice or privacy policy names other organisations with their full
+// contact details: the host ("Hébergeur", "Hosting", "Technischer
+// Dienstleister"), the data-protection regulator ("Aufsichtsbehörde", "CNIL",
+// "ICO"), the consumer mediator. Their phones, addresses and numbers are not
+// the company's, so their text is cut from the page before fields are read.
+// A mention starts a cut at its label. The cut runs on over the lines and
+// blocks that follow when the mention introduces them (a heading, a label at
+// the start of a line, a line ending in ':'), until the next topic: another
+// heading, a <dt>, the footer, a line that opens the company's own section,
+// or kMaxSectionBlocks blocks. A mention inside a sentence cuts that line only.
+
+constexpr int kMaxSectionBlocks = 8;
+// A mention this close to the start of its line is the line's label
+// ("Zuständige Aufsichtsbehörde:", "Le site est hébergé par ...").
+constexpr size_t kMaxLabelOffset = 30;
+
+// Group 1: a host; group 2: an authority or mediator.
+const RE2& ThirdPartyPattern() {
+  static const RE2 re(
+      "(?i)(h[ée]berg(?:eur|ement|[ée]e?s?\\s+(?:par|chez))|\\bhost(?:ing|ed\\s+(?:by|with|at)|er)\\b|"
+      "webhost\\w*|web\\s+host(?:ing)?\\b|gehostet|technische[rn]?\\s+dienstleister|alojamiento\\s+web|"
+      "proveedor\\s+de\\s+(?:hosting|alojamiento))|"
+      "(datenschutz(?:aufsichts)?beh[öo]rde|aufsichtsbeh[öo]rde|autorit[ée]\\s+de\\s+contr[ôo]le|\\bcnil\\b|"
+      "supervisory\\s+authority|information\\s+commissioner|\\bico\\b|data\\s+protection\\s+(?:commission|authority)|"
+      "garante\\s+(?:per\\s+la\\s+protezione|della\\s+privacy|privacy)|agencia\\s+espa[ñn]ola\\s+de\\s+protecci[óo]n|"
+      "\\baepd\\b|autoriteit\\s+persoonsgegevens|m[ée]diat(?:eur|ion)\\s+(?:de\\s+la\\s+)?consommation)");
+  return re;
+}
+
+// Lines that open the company's own part of a legal page.
+bool OpensOwnSection(std::string_view line) {
+  static const RE2 re(
+      "(?i)^[\\s\\d.)-]*(?:contact|kontakt|[ée]diteur|[ée]dition|herausgeber|anbieter|angaben\\s+gem|"
+      "verantwortlich|inhaltlich|redaktionell|directeur|directrice|responsable\\s+(?:de\\s+(?:la\\s+)?)?publication|"
+      "propri[ée]t[ée]|intellectual|copyright|haftung|urheberrecht|cr[ée]dits|conception|r[ée]alisation|"
+      "registereintrag|registergericht|umsatzsteuer|ust-?id|vertreten\\s+durch|gesch[äa]ftsf[üu]hr|"
+      "berufsbezeichnung|streitschlichtung|streitbeilegung|titolare|publisher|site\\s+owner|company\\s+details)");
+  return RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), re);
+}
+
+bool IsHeadingTag(std::string_view tag) { return tag.size() == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6'; }
+
+// Offset of the first third-party mention in `line`, or npos. A company
+// whose own domain says it hosts ("acme-hosting.de") is not its own host.
+size_t FindMention(std::string_view line, bool own_hosting) {
+  re2::StringPiece input(line.data(), line.size());
+  re2::StringPiece match[3];
+  size_t pos = 0;
+  // Bounded: each round moves pos past one match.
+  while (pos < line.size() && ThirdPartyPattern().Match(input, pos, line.size(), RE2::UNANCHORED, match, 3)) {
+    size_t at = static_cast<size_t>(match[0].data() - line.data());
+    if (!(own_hosting && match[1].data() != nullptr)) return at;
+    pos = at + std::max<size_t>(match[0].size(), 1);
+  }
+  return std::string_view::npos;
+}
+
+// Walks a page's blocks in order, keeping the company's text and collecting
+// the third parties' in `removed`.
+class ThirdPartyCutter {
+ public:
+  explicit ThirdPartyCutter(bool own_hosting) : own_hosting_(own_hosting) {}
+
+  // The block's text without third-party lines; empty if none is left.
+  std::string Keep(const TextBlock& block) {
+    bool heading = IsHeadingTag(block.tag);
+    if (active_ && (heading || block.in_footer || block.tag == "dt" || --blocks_left_ < 0)) active_ = false;
+    // Footers repeat on every page and are the company's own.
+    if (block.in_footer) return block.text;
+    if (heading) {
+      if (FindMention(block.text, own_hosting_) == std::string_view::npos || OpensOwnSection(block.text)) {
+        return block.text;
+      }
+      Start();
+      Remove(block.text);
+      return "";
+    }
+    std::string kept;
+    std::string_view text = block.text;
+    for (size_t begin = 0; begin <= text.size();) {
+      size_t end = std::min(text.find('\n', begin), text.size());
+      KeepLine(text.substr(begin, end - begin), kept);
+      begin = end + 1;
+    }
+    return kept;
+  }
+
+  const std::string& removed() const { return removed_; }
+
+ private:
+  void Start() {
+    active_ = true;
+    blocks_left_ = kMaxSectionBlocks;
+  }
+  void Remove(std::string_view text) {
+    removed_.append(text);
+    removed_.push_back('\n');
+  }
+  void KeepLine(std::string_view line, std::string& kept) {
+    if (active_ && OpensOwnSection(line)) active_ = false;
+    if (active_) return Remove(line);
+    size_t at = FindMention(line, own_hosting_);
+    std::string_view own = line.substr(0, std::min(at, line.size()));
+    if (at != std::string_view::npos) {
+      Remove(line.substr(at));
+      size_t last = line.find_last_not_of(" \t");
+      if (at <= kMaxLabelOffset || (last != std::string_view::npos && line[last] == ':')) Start();
+    }
+    if (own.find_first_not_of(" \t") == std::string_view::npos) return;
+    if (!kept.empty()) kept.push_back('\n');
+    kept.append(own);
+  }
+
+  bool own_hosting_;
+  bool active_ = false;
+  int blocks_left_ = 0;
+  std::string removed_;
+};
+
+// The address a mailto:/tel:/fax: link points to, as its visible text shows
+// it; empty for other links.
+std::string ContactLinkKey(const Link& link) {
+  std::string scheme = Lower(link.href.substr(0, link.href.find(':') + 1));
+  if (scheme != "mailto:" && scheme != "tel:" && scheme != "fax:") return "";
+  if (!link.text.empty()) return link.text;
+  std::string target = link.href.substr(scheme.size());
+  return target.substr(0, target.find('?'));
+}
+
+// `doc` with the third parties' text and contact links cut (see above);
+// pages other than legal notices and privacy policies come back whole.
+Document WithoutThirdParties(const Document& doc, std::string_view own_domain) {
+  if (!IsLegalOrImprintPage(doc.url)) return doc;
+  Document out = doc;
+  out.blocks.clear();
+  std::string own = Lower(own_domain);
+  ThirdPartyCutter cutter(own.find("host") != std::string::npos || own.find("heberg") != std::string::npos);
+  std::string kept_text;
+  for (const TextBlock& block : doc.blocks) {
+    std::string kept = cutter.Keep(block);
+    if (kept.empty()) continue;
+    kept_text += kept + "\n";
+    out.blocks.push_back(TextBlock{std::move(kept), block.tag, block.in_footer});
+  }
+  if (cutter.removed().empty()) return out;
+  // A link whose text shows only in the cut text is the third party's.
+  out.links.clear();
+  for (const Link& link : doc.links) {
+    std::string key = ContactLinkKey(link);
+    bool theirs = !key.empty() && cutter.removed().find(key) != std::string::npos &&
+                  kept_text.find(key) == std::string::npos;
+    if (!theirs) out.links.push_back(link);
+  }
+  return out;
 }
 
 }  // namespace
@@ -106,11 +281,13 @@ ProfileBuilder::ProfileBuilder(std::string domain) : state_(std::make_unique<Sta
 
 ProfileBuilder::~ProfileBuilder() = default;
 
-void ProfileBuilder::AddPage(const Document& doc) {
+void ProfileBuilder::AddPage(const Document& page) {
   State& s = *state_;
+  // Credits are read from the whole page: "Hosted by" lines name designers too.
+  DesignerCredits credits = FindDesignerCredits(page, s.own);
+  Document doc = WithoutThirdParties(page, s.own);
   bool home = s.pages.empty() || IsHomeUrl(doc.url);
   std::vector<LdNode> ld = ParseJsonLd(doc);
-  DesignerCredits credits = FindDesignerCredits(doc, s.own);
   for (auto& d : credits.domains) {
     if (std::find(s.designer_domains.begin(), s.designer_domains.end(), d) == s.designer_domains.end()) {
       s.designer_domains.push_back(d);
@@ -129,7 +306,7 @@ void ProfileBuilder::AddPage(const Document& doc) {
   }
   AddPageCountryHints(doc, ld, s.votes);
   if (home && s.home_lang.empty()) s.home_lang = doc.lang;
-  s.pages.push_back(doc);
+  s.pages.push_back(std::move(doc));
 }
 
 void ProfileBuilder::State::FinishEmails(Profile& profile) {

@@ -56,7 +56,8 @@ const RE2& LabelPattern() {
       "(fax|telefax|t[ée]l[ée]copie|facsimile|f\\s*[:.])|"
       "(mobile?|mob|handy|portable|cell(?:phone)?|m\\s*[:.]|gsm|natel)|"
       "(tel|tél|telefon|telephone|téléphone|telefono|phone|ph|t\\s*[:.]|call|ring|fon|hotline|whatsapp)|"
-      "(company|reg|regd|regist\\w*|vat|tva|btw|iva|ust|ust-?id\\w*|steuer\\w*|finanzamt|hrb|hra|"
+      "(company|reg|regd|regist\\w*|vat|tva|btw|iva|partita|c\\.\\s?f|cf|cod\\.?\\s?fisc\\w*|"
+      "ust|ust-?id\\w*|steuer\\w*|finanzamt|hrb|hra|"
       "handelsregister\\w*|amtsgericht|siret|siren|rcs|ape|naf|abn|acn|cro|kvk|rea|cif|nif|uid|crn|"
       "iban|bic|swift|sort\\s*code|account|acc|acct|konto\\w*|blz|bank\\w*|ref|reference|order|"
       "invoice|rechnung|licen[cs]e|lizenz|id|codice|fiscale|charity|tax|ssn)"
@@ -267,8 +268,32 @@ const RE2& SpanPattern() {
   return re;
 }
 
+// The label a block takes from the one before it when it is a value with its
+// label beside it: a table cell after a label cell ("<td>Telefax</td><td>040
+// ...</td>"), a <dd> after its <dt>, or any block after a block that is only a
+// label ("<h4>Fax</h4><p>...</p>"). kNone when the block before holds anything
+// else (a value of the row above, a sentence).
+Label LabelFromBlockBefore(const std::vector<TextBlock>& blocks, size_t index) {
+  if (index == 0) return Label::kNone;
+  const TextBlock& label = blocks[index - 1];
+  const std::string& tag = blocks[index].tag;
+  if (label.text.size() > kLabelWindow || CountDigits(label.text) > 0) return Label::kNone;
+  bool cell = (tag == "td" || tag == "th") && (label.tag == "td" || label.tag == "th");
+  bool term = tag == "dd" && label.tag == "dt";
+  // Two label cells in a row are a header row ("<th>Tel</th><th>Fax</th>"),
+  // and the last of them does not label the first cell of the next row.
+  bool header_row = index >= 2 && blocks[index - 2].tag == label.tag && blocks[index - 2].text.size() <= kLabelWindow &&
+                    NearestLabel(blocks[index - 2].text) != Label::kNone;
+  if (cell) return header_row ? Label::kNone : NearestLabel(label.text);
+  if (term) return NearestLabel(label.text);
+  static const RE2 kOnlyLabel(
+      "(?i)\\s*(?:tel(?:efon|ephone|éphone)?\\.?|phone|fax|telefax|t[ée]l[ée]copie|mobile?|handy|portable)\\s*:?\\s*");
+  return RE2::FullMatch(label.text, kOnlyLabel) ? NearestLabel(label.text) : Label::kNone;
+}
+
 void FromText(const Document& doc, std::string_view region, std::vector<Candidate>& out) {
-  for (const TextBlock& block : doc.blocks) {
+  for (size_t index = 0; index < doc.blocks.size(); ++index) {
+    const TextBlock& block = doc.blocks[index];
     std::string_view text = block.text;
     if (text.size() > kMaxBlockBytes || CountDigits(text) < kMinDigits) continue;
     re2::StringPiece input(text.data(), text.size());
@@ -286,6 +311,7 @@ void FromText(const Document& doc, std::string_view region, std::vector<Candidat
         size_t window_begin = std::max(previous_end, start > kLabelWindow ? start - kLabelWindow : 0);
         previous_end = end;
         Label label = NearestLabel(text.substr(window_begin, start - window_begin));
+        if (label == Label::kNone) label = LabelFromBlockBefore(doc.blocks, index);
         if (label == Label::kReject || InsideIdentifier(text, start, end) || LooksLikeDateOrAmount(m.raw)) continue;
         Add(out, Candidate{m.e164, m.raw, label, m.mobile});
       }

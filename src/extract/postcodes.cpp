@@ -139,13 +139,25 @@ size_t TrimTown(std::string_view town) {
   return town.size();
 }
 
+// True when the words read as a town are a street name: a street type after
+// the first word ("4120 SE Hawthorne Blvd" is a US house number, a compass
+// point and a street, not the Dutch postcode "4120 SE" in a town). The first
+// word is exempt ("St Malo" is a saint, not a street), and "Dr" is left out:
+// collapsed text puts "Dr. Name" of the next line right after a town.
+bool TownIsStreet(std::string_view town) {
+  static const RE2 re(
+      "[ \\x{A0}](?:Street|St|Road|Rd|Avenue|Ave|Av|Boulevard|Blvd|Drive|Lane|Ln|Way|Court|Ct|Place|Pl|"
+      "Parkway|Pkwy|Highway|Hwy|Terrace|Ter|Circle|Cir|Trail|Trl|Loop|Pike)\\.?(?:[ \\x{A0}]|$)");
+  return RE2::PartialMatch(Piece(town.data(), town.size()), re);
+}
+
 void FindNl(std::string_view text, std::vector<PostcodeMatch>& out) {
   static const RE2 re(std::string("\\b([1-9]\\d{3}) ?([A-Z]{2})[ \\x{A0}]+") + kTown);
   Scan(re, text, [&](const Piece* g) {
     std::string letters = Str(g[2]);
     if (letters == "SA" || letters == "SD" || letters == "SS") return;
     std::string_view town(g[3].data(), TrimTown(std::string_view(g[3].data(), g[3].size())));
-    if (town.empty()) return;
+    if (town.empty() || TownIsStreet(town)) return;
     size_t end = Offset(text, g[3]) + town.size();
     out.push_back({Offset(text, g[0]), end, Str(g[1]) + " " + letters, "NL", "", std::string(town), false});
   });

@@ -93,6 +93,26 @@ TEST(ExtractAddresses, IgnoresNumbersThatAreNotPostcodes) {
   }
 }
 
+TEST(FindPostcodes, NeverMatchesInsideAStreetLine) {
+  struct StreetCase {
+    const char* name;
+    const char* text;
+    const char* want;  // postcodes joined by ';'
+  };
+  const StreetCase cases[] = {
+      {"us house number and compass point", "4120 SE Hawthorne Blvd, Portland, OR 97214", "97214"},
+      {"collapsed us line", "1234 NW Glisan St Portland, OR 97209", "97209"},
+      {"compass point and avenue", "2400 NE Broadway Ave", ""},
+      {"dutch postcode and town", "Damrak 1, 1012 AB Amsterdam", "1012 AB"},
+      {"dutch town after a saint", "Markt 1, 4711 AB St Willebrord", "4711 AB"},
+  };
+  for (const StreetCase& c : cases) {
+    std::string got;
+    for (const PostcodeMatch& m : FindPostcodes(c.text, "", "")) got += (got.empty() ? "" : ";") + m.postcode;
+    EXPECT_EQ(got, c.want) << c.name;
+  }
+}
+
 TEST(ExtractAddresses, TldStandsInForTheHint) {
   EXPECT_EQ(Texts(ExtractAddresses(Page({"Hauptplatz 3", "10115 Berlin"}, "https://www.acme.de/impressum"), "")),
             "Hauptplatz 3, 10115 Berlin [DE]");

@@ -73,6 +73,9 @@ TEST(ExtractPhones, NeverReturnsNumbersThatAreNotPhones) {
       {"steuernummer", "DE", "Steuernummer: 143/123/45678", ""},
       {"ust-idnr", "DE", "USt-IdNr.: DE 0891234567", ""},
       {"italian vat", "IT", "P.IVA 01234567890", ""},
+      {"italian vat and fiscal code, not a fax", "IT", "P.IVA e C.F. 04729130585", ""},
+      {"italian fiscal code first", "IT", "C.F./P.IVA 04729130585", ""},
+      {"italian fiscal code alone", "IT", "C.F. 04729130585 – Cod. Fisc. 04729130586", ""},
       {"siret", "FR", "SIRET : 0169888888", ""},
       {"abn", "AU", "ABN 0298765432", ""},
       {"dates", "GB", "Posted 12/03/2024, updated 2024-03-12", ""},
@@ -87,6 +90,46 @@ TEST(ExtractPhones, NeverReturnsNumbersThatAreNotPhones) {
   };
   for (const Case& c : cases) {
     EXPECT_EQ(Summary(ExtractPhones(TextPage({c.text}), c.region)), c.want) << c.name;
+  }
+}
+
+// A page of (tag, text) blocks, as the parser gives table cells and lists.
+Document TaggedPage(std::vector<std::pair<std::string, std::string>> blocks) {
+  Document doc;
+  doc.url = "https://acme.test/kontakt";
+  for (auto& [tag, text] : blocks) doc.blocks.push_back(TextBlock{std::move(text), std::move(tag), false});
+  return doc;
+}
+
+struct BlockCase {
+  const char* name;
+  std::vector<std::pair<std::string, std::string>> blocks;
+  const char* want;
+};
+
+TEST(ExtractPhones, LabelInTheBlockBeforeAppliesToTheValue) {
+  const BlockCase cases[] = {
+      {"label cell before value cell",
+       {{"td", "Telefon"}, {"td", "040 6696 9555"}, {"td", "Telefax"}, {"td", "040 6696 9556"}},
+       "+494066969555|phone|040 6696 9555;+494066969556|fax|040 6696 9556;"},
+      {"th label", {{"th", "Fax:"}, {"td", "040 6696 9556"}}, "+494066969556|fax|040 6696 9556;"},
+      {"mobile label cell", {{"td", "Notdienst (mobil)"}, {"td", "040 6696 9555"}},
+       "+494066969555|mobile|040 6696 9555;"},
+      {"definition list", {{"dt", "Telefax"}, {"dd", "040 6696 9556"}}, "+494066969556|fax|040 6696 9556;"},
+      {"heading that is only a label", {{"h4", "Fax"}, {"p", "040 6696 9556"}}, "+494066969556|fax|040 6696 9556;"},
+      {"label in the value cell wins", {{"td", "Telefax"}, {"td", "Tel. 040 6696 9555"}},
+       "+494066969555|phone|040 6696 9555;"},
+      {"reject label cell", {{"td", "Steuernummer"}, {"td", "040 6696 9555"}}, ""},
+      {"header row does not label the next row",
+       {{"th", "Telefon"}, {"th", "Telefax"}, {"td", "040 6696 9555"}, {"td", "040 6696 9556"}},
+       "+494066969555|phone|040 6696 9555;+494066969556|phone|040 6696 9556;"},
+      {"a sentence before is not a label", {{"p", "Our fax machine is old"}, {"p", "040 6696 9556"}},
+       "+494066969556|phone|040 6696 9556;"},
+      {"a value cell after a row's value is not labelled", {{"td", "Telefax"}, {"td", "Hamburg"}, {"td", "040 6696 9556"}},
+       "+494066969556|phone|040 6696 9556;"},
+  };
+  for (const BlockCase& c : cases) {
+    EXPECT_EQ(Summary(ExtractPhones(TaggedPage(c.blocks), "DE")), c.want) << c.name;
   }
 }
 
