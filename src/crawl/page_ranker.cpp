@@ -57,6 +57,9 @@ constexpr Keyword kKeywords[] = {
     // Where to find them.
     {" locations ", 45}, {" find us ", 45}, {" anfahrt ", 45}, {" directions ", 45},
     {" standort ", 45}, {" standorte ", 45}, {" visit us ", 45}, {" how to find us ", 45},
+    {"filiale", 45}, {" niederlassung", 45}, {" branches ", 45}, {" our branches ", 45},
+    {" our stores ", 40}, {" store locator ", 45}, {" nos agences ", 45}, {" sucursales ", 45},
+    {" sedi ", 40}, {" vestigingen ", 45},
     {" acces ", 40}, {" como llegar ", 45}, {" dove siamo ", 45}, {" route ", 40},
     {" location ", 30},  // French "location" is rental: keep it modest
     // Privacy and terms: often name the company with address and numbers.

@@ -85,6 +85,7 @@ TEST(ContactScore, English) {
 
 TEST(ContactScore, German) {
   const Case cases[] = {
+      {"/filialen.html", "Unsere Filialen", Band::kPeopleOrPlace},
       {"/kontakt.html", "", Band::kContact},
       {"/kontaktformular/", "", Band::kContact},
       {"/impressum", "Impressum", Band::kLegal},
