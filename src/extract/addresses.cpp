@@ -10,6 +10,7 @@
 #include <cctype>
 #include <string>
 
+#include "core/text.h"
 #include "extract/address_text.h"
 
 namespace trawl {
@@ -57,12 +58,6 @@ std::optional<std::string> NonEmpty(std::string s) {
   return s;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 }  // namespace
 
 std::string CountryCode(std::string_view name) {
@@ -75,7 +70,7 @@ std::string CountryCode(std::string_view name) {
       {"españa", "ES"},         {"italy", "IT"},     {"italia", "IT"},        {"austria", "AT"},
       {"österreich", "AT"},     {"belgium", "BE"},   {"belgique", "BE"},      {"belgië", "BE"},
       {"switzerland", "CH"},    {"schweiz", "CH"},   {"suisse", "CH"}};
-  std::string lower = Lower(Trim(name));
+  std::string lower = AsciiLower(Trim(name));
   for (const auto& [n, code] : kNames) {
     if (lower == n) return code;
   }

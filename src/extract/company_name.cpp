@@ -7,16 +7,11 @@
 #include <map>
 
 #include "core/domain.h"
+#include "core/text.h"
 #include "extract/designer_credit.h"
 
 namespace trawl {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string Collapse(std::string_view s) {
   std::string out;
@@ -84,12 +79,12 @@ bool Plausible(std::string_view name) {
     return false;
   }
   int words = 1 + static_cast<int>(std::count(name.begin(), name.end(), ' '));
-  return words <= 8 && !IsGeneric(Lower(name));
+  return words <= 8 && !IsGeneric(AsciiLower(name));
 }
 
 void Add(std::vector<NameCandidate>& out, std::string_view text, const Document& doc, int weight) {
   std::string s(TrimPunct(Collapse(text)));
-  std::string low = Lower(s);
+  std::string low = AsciiLower(s);
   for (std::string_view p : {"welcome to ", "willkommen bei ", "bienvenue chez ", "bienvenue à "}) {
     if (low.starts_with(p)) s.erase(0, p.size());
   }
@@ -163,7 +158,7 @@ std::string CopyrightHolder(std::string_view text) {
   // "Acme Ltd. Registered in England": cut at the first sentence end; a
   // legal abbreviation ("Ltd.", "B.V.") ends the name, "Pty." does not.
   for (size_t pos = holder.find(". "); pos != std::string::npos; pos = holder.find(". ", pos + 1)) {
-    std::string head = Lower(holder.substr(0, pos + 1));
+    std::string head = AsciiLower(holder.substr(0, pos + 1));
     if (head.ends_with(" pty.") || head.ends_with(" co.") || head.ends_with(" st.")) continue;
     holder.resize(LegalSuffixLength(head) > 0 ? pos + 1 : pos);
     break;
@@ -179,7 +174,7 @@ std::string CopyrightHolder(std::string_view text) {
 }
 
 std::string CompanyNameKey(std::string_view name) {
-  std::string low = Lower(Collapse(name));
+  std::string low = AsciiLower(Collapse(name));
   for (int i = 0; i < 2; ++i) {
     size_t n = LegalSuffixLength(low);
     if (n == 0) break;
@@ -259,7 +254,7 @@ std::optional<Sourced> ChooseCompanyName(const std::vector<NameCandidate>& candi
   // Spelling: one with a legal suffix if any member has one, else the heaviest; first seen on ties.
   const NameCandidate* pick = nullptr;
   auto better = [](const NameCandidate* a, const NameCandidate* b) {
-    bool sa = LegalSuffixLength(Lower(a->text)) > 0, sb = LegalSuffixLength(Lower(b->text)) > 0;
+    bool sa = LegalSuffixLength(AsciiLower(a->text)) > 0, sb = LegalSuffixLength(AsciiLower(b->text)) > 0;
     if (sa != sb) return sa;
     return a->weight > b->weight;
   };
@@ -283,7 +278,7 @@ std::optional<Sourced> PageDescription(const Document& doc, const std::vector<Ld
   for (const TextBlock& b : doc.blocks) {
     if (b.tag != "p" && b.tag != "div" && b.tag != "section") continue;
     if (b.text.size() < 80 || b.in_footer) continue;
-    std::string low = Lower(b.text);
+    std::string low = AsciiLower(b.text);
     if (low.find("cookie") != std::string::npos || low.find("javascript") != std::string::npos) continue;
     return Sourced{CutDescription(b.text), doc.url};
   }

@@ -6,14 +6,10 @@
 
 #include <algorithm>
 
+#include "core/text.h"
+
 namespace trawl {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string Upper(std::string_view s) {
   std::string out(s);
@@ -58,7 +54,7 @@ int CountryVotes::WeightOf(std::string_view code) const {
 }
 
 std::string CountryFromTld(std::string_view domain) {
-  std::string d = Lower(domain);
+  std::string d = AsciiLower(domain);
   size_t dot = d.rfind('.');
   std::string tld = dot == std::string::npos ? d : d.substr(dot + 1);
   if (tld == "uk") return "GB";
@@ -80,7 +76,7 @@ std::string CountryFromLang(std::string_view lang) {
 }
 
 std::string NormalizeCountry(std::string_view text) {
-  std::string t = Lower(text);
+  std::string t = AsciiLower(text);
   while (!t.empty() && (t.back() == ' ' || t.back() == '.')) t.pop_back();
   while (!t.empty() && t.front() == ' ') t.erase(0, 1);
   if (t == "uk" || t == "england" || t == "scotland" || t == "wales" || t == "northern ireland" ||
@@ -127,7 +123,7 @@ void AddPageCountryHints(const Document& doc, const std::vector<LdNode>& ld, Cou
   int phone_links = 0;
   for (const Link& l : doc.links) {
     if (phone_links >= 3) break;
-    if (l.href.size() < 6 || Lower(l.href.substr(0, 4)) != "tel:") continue;
+    if (l.href.size() < 6 || AsciiLower(l.href.substr(0, 4)) != "tel:") continue;
     std::string num;
     for (char c : l.href.substr(4)) {
       if (std::isdigit(static_cast<unsigned char>(c)) || c == '+') num.push_back(c);
@@ -153,7 +149,7 @@ void AddPageCountryHints(const Document& doc, const std::vector<LdNode>& ld, Cou
       ++text_hints;
     }
     if (b.text.size() < 400 && RE2::PartialMatch(b.text, legal, &form)) {
-      std::string f = Lower(form);
+      std::string f = AsciiLower(form);
       if (f == "gmbh") votes.Add("DE", kLegalForm);
       else if (f.starts_with("pty")) votes.Add("AU", kLegalForm);
       else if (f.starts_with("s")) votes.Add("FR", kLegalForm);
@@ -173,7 +169,7 @@ std::string DefaultPhoneRegion(const CountryVotes& votes, std::string_view domai
   if (!best.empty()) return best;
   std::string tld = CountryFromTld(domain);
   if (!tld.empty()) return tld;
-  std::string l = Lower(lang.substr(0, 2));
+  std::string l = AsciiLower(lang.substr(0, 2));
   if (l == "de") return "DE";
   if (l == "fr") return "FR";
   if (l == "nl") return "NL";

@@ -5,6 +5,7 @@
 #include <re2/re2.h>
 
 #include "core/domain.h"
+#include "core/text.h"
 #include "core/url.h"
 
 namespace trawl {
@@ -20,12 +21,6 @@ const RE2& CreditPattern() {
       "|(?:erstellt|gestaltet|umgesetzt|entwickelt|realisiert)\\s+(?:von|durch)"
       "|(?:webseite|website|homepage|internetseite)\\s+(?:von|by)|gestaltung\\s*(?::|von)");
   return re;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace
@@ -68,7 +63,7 @@ DesignerCredits FindDesignerCredits(const Document& doc, std::string_view own_do
     re2::StringPiece match;
     if (!CreditPattern().Match(input, 0, input.size(), RE2::UNANCHORED, &match, 1)) continue;
     size_t after = static_cast<size_t>(match.data() - input.data()) + match.size();
-    std::string tail = Lower(std::string_view(b.text).substr(after));
+    std::string tail = AsciiLower(std::string_view(b.text).substr(after));
     size_t lead = tail.find_first_not_of(" :-–");
     if (lead == std::string::npos) continue;
     tail.erase(0, lead);
@@ -78,7 +73,7 @@ DesignerCredits FindDesignerCredits(const Document& doc, std::string_view own_do
   if (out.texts.empty()) return out;
   for (const Link& l : doc.links) {
     if (l.url.empty() || l.text.size() < 3) continue;
-    std::string text = Lower(l.text);
+    std::string text = AsciiLower(l.text);
     bool in_credit = false;
     for (size_t i = 0; i < out.texts.size(); ++i) {
       in_credit = in_credit || (out.texts[i].find(text) != std::string::npos && NamesDesigner(text, names[i]));

@@ -8,6 +8,7 @@
 #include <array>
 
 #include "core/domain.h"
+#include "core/text.h"
 
 namespace trawl {
 namespace {
@@ -31,12 +32,6 @@ const RE2& ObfuscatedPattern() {
 const RE2& DotPattern() {
   static const RE2 re("(?i)\\s*(?:\\(dot\\)|\\[dot\\]|\\{dot\\}|<dot>|\\(\\.\\)|\\[\\.\\]|\\s+dot\\s+|\\.)\\s*");
   return re;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 bool EndsWithDomain(std::string_view host, std::string_view domain) {
@@ -180,7 +175,7 @@ void FromText(std::string_view text, Collector& c) {
       c.Add(whole);
     }
   }
-  std::string low = Lower(text);
+  std::string low = AsciiLower(text);
   bool maybe = low.find("(at)") != std::string::npos || low.find("[at]") != std::string::npos ||
                low.find("{at}") != std::string::npos || low.find("<at>") != std::string::npos ||
                low.find("(@)") != std::string::npos || low.find("[@]") != std::string::npos ||
@@ -191,8 +186,8 @@ void FromText(std::string_view text, Collector& c) {
   re2::StringPiece local, sep, domain;
   while (RE2::FindAndConsume(&in, ObfuscatedPattern(), &local, &sep, &domain)) {
     std::string dom(domain);
-    bool word_dot = Lower(dom).find("dot") != std::string::npos;
-    std::string s = Lower(std::string(sep));
+    bool word_dot = AsciiLower(dom).find("dot") != std::string::npos;
+    std::string s = AsciiLower(std::string(sep));
     bool plain_at = s.find('[') == std::string::npos && s.find('(') == std::string::npos &&
                     s.find('{') == std::string::npos && s.find('<') == std::string::npos;
     // Plain "at" needs a spelled-out "dot" too; "meet us at acme.com" is prose.
@@ -209,9 +204,9 @@ std::string CleanEmail(std::string_view raw) {
   std::string_view s = raw;
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  if (s.size() >= 7 && Lower(s.substr(0, 7)) == "mailto:") s.remove_prefix(7);
+  if (s.size() >= 7 && AsciiLower(s.substr(0, 7)) == "mailto:") s.remove_prefix(7);
   if (size_t q = s.find('?'); q != std::string_view::npos) s = s.substr(0, q);
-  std::string e = Lower(PercentDecode(s));
+  std::string e = AsciiLower(PercentDecode(s));
   while (!e.empty() && (e.back() == '.' || e.back() == ' ')) e.pop_back();
   while (!e.empty() && e.front() == ' ') e.erase(0, 1);
   size_t at = e.find('@');
@@ -240,7 +235,7 @@ std::vector<Sourced> ExtractEmails(const Document& doc, const std::vector<LdNode
                                    const DesignerCredits& credits) {
   Collector c(doc, own_domain, credits);
   for (const Link& l : doc.links) {
-    if (l.href.size() > 7 && Lower(std::string_view(l.href).substr(0, 7)) == "mailto:") {
+    if (l.href.size() > 7 && AsciiLower(std::string_view(l.href).substr(0, 7)) == "mailto:") {
       std::string_view rest = std::string_view(l.href).substr(7);
       rest = rest.substr(0, rest.find('?'));
       // mailto:a@x.com,b@x.com lists several recipients.

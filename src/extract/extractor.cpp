@@ -16,6 +16,7 @@
 #include <map>
 
 #include "core/domain.h"
+#include "core/text.h"
 #include "core/url.h"
 #include "extract/addresses.h"
 #include "extract/company_ids.h"
@@ -35,16 +36,10 @@ constexpr int kTldWeight = 3;
 constexpr int kAddressWeight = 4;
 constexpr int kPhoneWeight = 2;
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Privacy/terms pages name regulators, processors and hosts: their addresses are not the company's.
 bool IsLegalPage(std::string_view url) {
   auto parts = ParseUrl(url);
-  std::string path = Lower(parts ? parts->path : std::string(url));
+  std::string path = AsciiLower(parts ? parts->path : std::string(url));
   for (std::string_view w : {"privacy", "datenschutz", "cookie", "terms", "legal", "mentions", "agb", "policy",
                              "disclaimer", "gdpr", "rgpd", "conditions", "nutzungsbedingungen", "widerruf",
                              "confidentialite", "protection-des-donnees"}) {
@@ -58,7 +53,7 @@ bool IsLegalPage(std::string_view url) {
 bool IsLegalOrImprintPage(std::string_view url) {
   if (IsLegalPage(url)) return true;
   auto parts = ParseUrl(url);
-  std::string path = Lower(parts ? parts->path : std::string(url));
+  std::string path = AsciiLower(parts ? parts->path : std::string(url));
   for (std::string_view w : {"impressum", "imprint", "colofon", "colophon", "aviso", "note-legali"}) {
     if (path.find(w) != std::string::npos) return true;
   }
@@ -76,10 +71,10 @@ std::string EmailDomain(std::string_view e) { return std::string(e.substr(e.find
 std::optional<Sourced> MostFrequent(const std::vector<Sourced>& values) {
   if (values.empty()) return std::nullopt;
   std::map<std::string, int> count;
-  for (const auto& v : values) count[Lower(v.value)]++;
+  for (const auto& v : values) count[AsciiLower(v.value)]++;
   const Sourced* best = &values.front();
   for (const auto& v : values) {
-    if (count[Lower(v.value)] > count[Lower(best->value)]) best = &v;
+    if (count[AsciiLower(v.value)] > count[AsciiLower(best->value)]) best = &v;
   }
   return *best;
 }
@@ -208,7 +203,7 @@ class ThirdPartyCutter {
 // The address a mailto:/tel:/fax: link points to, as its visible text shows
 // it; empty for other links.
 std::string ContactLinkKey(const Link& link) {
-  std::string scheme = Lower(link.href.substr(0, link.href.find(':') + 1));
+  std::string scheme = AsciiLower(link.href.substr(0, link.href.find(':') + 1));
   if (scheme != "mailto:" && scheme != "tel:" && scheme != "fax:") return "";
   if (!link.text.empty()) return link.text;
   std::string target = link.href.substr(scheme.size());
@@ -221,7 +216,7 @@ Document WithoutThirdParties(const Document& doc, std::string_view own_domain) {
   if (!IsLegalOrImprintPage(doc.url)) return doc;
   Document out = doc;
   out.blocks.clear();
-  std::string own = Lower(own_domain);
+  std::string own = AsciiLower(own_domain);
   ThirdPartyCutter cutter(own.find("host") != std::string::npos || own.find("heberg") != std::string::npos);
   std::string kept_text;
   for (const TextBlock& block : doc.blocks) {
@@ -334,7 +329,7 @@ void ProfileBuilder::State::FinishPages(Profile& profile, const std::string& reg
       if (it == profile.phones.end()) profile.phones.push_back(std::move(p));
     }
     for (Address& a : ExtractAddresses(doc, region)) {
-      auto key = [](const Address& x) { return Lower(x.postcode.value_or("") + "|" + x.street.value_or(x.text)); };
+      auto key = [](const Address& x) { return AsciiLower(x.postcode.value_or("") + "|" + x.street.value_or(x.text)); };
       auto it = std::find_if(profile.addresses.begin(), profile.addresses.end(),
                              [&](const Address& q) { return key(q) == key(a); });
       if (it == profile.addresses.end()) profile.addresses.push_back(std::move(a));

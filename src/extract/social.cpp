@@ -4,16 +4,11 @@
 #include <algorithm>
 
 #include "core/domain.h"
+#include "core/text.h"
 #include "core/url.h"
 
 namespace trawl {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool HostIs(std::string_view host, std::string_view domain) { return HostWithinDomain(host, domain); }
 
@@ -55,7 +50,7 @@ bool IsPlatformHandle(std::string_view handle) {
 }
 
 std::optional<SocialLink> Make(std::string network, std::string url, std::string_view handle) {
-  std::string h = Lower(handle);
+  std::string h = AsciiLower(handle);
   if (!h.empty() && h.front() == '@') h.erase(0, 1);
   if (IsPlatformHandle(h)) return std::nullopt;
   return SocialLink{std::move(network), std::move(url), std::move(h)};
@@ -63,7 +58,7 @@ std::optional<SocialLink> Make(std::string network, std::string url, std::string
 
 std::optional<SocialLink> LinkedIn(const std::vector<std::string_view>& seg) {
   if (seg.size() < 2) return std::nullopt;
-  std::string kind = Lower(seg[0]);
+  std::string kind = AsciiLower(seg[0]);
   if (!In(kind, {"company", "in", "school", "showcase"}) || !HandleChars(seg[1], "-_.%&")) return std::nullopt;
   return Make("linkedin", "https://www.linkedin.com/" + kind + "/" + std::string(seg[1]), seg[1]);
 }
@@ -72,7 +67,7 @@ std::optional<SocialLink> Twitter(const std::vector<std::string_view>& seg) {
   if (seg.empty()) return std::nullopt;
   std::string_view h = seg[0];
   if (h.starts_with("@")) h.remove_prefix(1);
-  std::string low = Lower(h);
+  std::string low = AsciiLower(h);
   if (In(low, {"intent", "share", "home", "search", "hashtag", "i", "login", "signup", "privacy", "tos", "explore",
                "settings", "messages", "notifications", "compose", "widgets", "widgets.js", "about", "download"})) {
     return std::nullopt;
@@ -83,7 +78,7 @@ std::optional<SocialLink> Twitter(const std::vector<std::string_view>& seg) {
 
 std::optional<SocialLink> Facebook(const std::vector<std::string_view>& seg, std::string_view query) {
   if (seg.empty()) return std::nullopt;
-  std::string first = Lower(seg[0]);
+  std::string first = AsciiLower(seg[0]);
   if (first == "profile.php") {
     size_t at = query.find("id=");
     if (at == std::string_view::npos || (at > 0 && query[at - 1] != '&')) return std::nullopt;
@@ -113,7 +108,7 @@ std::optional<SocialLink> Facebook(const std::vector<std::string_view>& seg, std
 
 std::optional<SocialLink> Instagram(const std::vector<std::string_view>& seg) {
   if (seg.empty()) return std::nullopt;
-  std::string first = Lower(seg[0]);
+  std::string first = AsciiLower(seg[0]);
   if (In(first, {"p", "reel", "reels", "explore", "stories", "accounts", "tv", "direct", "about", "legal",
                  "developer", "web", "share", "sharer", "embed", "embed.js"}) ||
       seg[0].size() > 30 || !HandleChars(seg[0], "._")) {
@@ -124,7 +119,7 @@ std::optional<SocialLink> Instagram(const std::vector<std::string_view>& seg) {
 
 std::optional<SocialLink> YouTube(const std::vector<std::string_view>& seg) {
   if (seg.empty()) return std::nullopt;
-  std::string first = Lower(seg[0]);
+  std::string first = AsciiLower(seg[0]);
   if (In(first, {"channel", "c", "user"})) {
     if (seg.size() < 2 || !HandleChars(seg[1], "-_.")) return std::nullopt;
     return Make("youtube", "https://www.youtube.com/" + first + "/" + std::string(seg[1]), seg[1]);
@@ -143,7 +138,7 @@ std::optional<SocialLink> YouTube(const std::vector<std::string_view>& seg) {
 
 std::optional<SocialLink> GitHub(const std::vector<std::string_view>& seg) {
   if (seg.empty()) return std::nullopt;
-  std::string first = Lower(seg[0]);
+  std::string first = AsciiLower(seg[0]);
   std::string_view user = seg[0];
   if (first == "orgs" && seg.size() >= 2) user = seg[1];
   else if (In(first, {"about", "features", "pricing", "login", "join", "sponsors", "site", "security", "topics",
@@ -252,7 +247,7 @@ std::map<std::string, Sourced> ChooseSocial(const std::vector<SocialCandidate>& 
     for (const std::string& d : designer_domains) designer = designer || Resemblance(c.link.handle, DomainLabel(d)) >= 2;
     if (designer) continue;
     auto& list = by_network[c.link.network];
-    std::string key = Lower(c.link.url);
+    std::string key = AsciiLower(c.link.url);
     auto it = std::find_if(list.begin(), list.end(), [&](const auto& p) { return p.first == key; });
     if (it == list.end()) {
       Tally t;

@@ -1,0 +1,17 @@
+// Small ASCII text helpers shared across libraries. Pure; thread-safe.
+// Only ASCII letters change case: scraped text is UTF-8, and folding the rest
+// needs a locale-free Unicode table that callers bring when they need it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace trawl {
+
+// `s` with A-Z turned to a-z; other bytes unchanged. Cannot fail.
+std::string AsciiLower(std::string_view s);
+
+// `s` without leading and trailing ASCII whitespace (space, \t, \n, \r, \f, \v).
+std::string_view TrimAsciiSpace(std::string_view s);
+
+}  // namespace trawl
