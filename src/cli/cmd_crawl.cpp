@@ -75,10 +75,13 @@ class Progress {
     int filled = total_ ? static_cast<int>(kWidth * done / static_cast<int64_t>(total_)) : 0;
     std::string bar(filled, '=');
     bar.resize(kWidth, ' ');
-    std::fprintf(stderr, "\r[%s] %lld/%zu  ok %lld  failed %lld  in flight %d  %.0f domains/min ",
+    long long left_s = rate > 0 ? static_cast<long long>((total_ - done) * 60.0 / rate) : -1;
+    std::string eta = left_s < 0 ? "--" : fmt::format("{}:{:02}", left_s / 60, left_s % 60);
+    std::fprintf(stderr,
+                 "\r[%s] %lld/%zu  ok %lld  failed %lld  in flight %d  %.0f domains/min  left %s ",
                  bar.c_str(), static_cast<long long>(done), total_,
                  static_cast<long long>(t.domains_ok), static_cast<long long>(t.domains_failed),
-                 in_flight, rate);
+                 in_flight, rate, eta.c_str());
     std::fflush(stderr);
   }
 

@@ -172,6 +172,9 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
       t->too_large = true;
       return 0;  // aborts the transfer before any of the body is read
     }
+    // One allocation instead of a doubling series (compressed bodies grow
+    // past this once; the declared length is only a hint).
+    if (declared > 0) t->resp.body.reserve(static_cast<size_t>(declared));
   }
   return len;
 }
