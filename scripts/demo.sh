@@ -2,11 +2,12 @@
 # Sets up, builds and runs the main job on the embedded default, offline: the
 # site farm serves the bundled demo sites on loopback and `trawl crawl` prints
 # their profiles (JSON lines on stdout, progress and summary on stderr).
-# Extra arguments go to `trawl crawl` (e.g. --format csv).
+# Setup and build messages go to stderr. Extra arguments go to `trawl crawl`
+# (e.g. --format csv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-bash scripts/build.sh trawl
+bash scripts/setup.sh >&2
+bash scripts/build.sh trawl >&2
 SITES=tests/fixtures/sites
 FARM_OUT=$(mktemp)
 ./build/trawl sitefarm --port 0 --sites "$SITES" >"$FARM_OUT" &
