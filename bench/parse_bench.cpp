@@ -1,11 +1,17 @@
 // Parse + extract throughput (MB/s, one core) over real HTML files, and
 // gumbo vs libxml2's HTML parser on speed and on broken markup.
 //
+// Benchmarks: the bare parsers building their trees (BM_GumboTreeOnly,
+// BM_Libxml2TreeOnly), the Document built from each (BM_ParseHtmlGumbo;
+// BM_ParseHtml, libxml2 SAX, the one trawl uses), and BM_ParseAndExtract
+// (ParseHtml + every field extractor).
+//
 // Files: every *.html under $TRAWL_BENCH_DIRS (colon-separated), default
 // /work/shared/realworld/sites and tests/fixtures/sites. Figures: Google
-// Benchmark's bytes_per_second per benchmark (use --benchmark_format=json),
-// and one "robustness parser=... case=... text=0|1 links=0|1" line per
-// parser and broken-markup case, printed before the benchmarks run.
+// Benchmark's bytes_per_second per benchmark, computed from CPU time (use
+// --benchmark_format=json), and one "robustness parser=... case=... text=0|1
+// links=0|1" line per parser and broken-markup case, printed before the
+// benchmarks run.
 //
 // Needs libxml2 and Google Benchmark; bench/CMakeLists.txt must define
 // TRAWL_PARSE_BENCH_DEPS and link PkgConfig::LIBXML2 benchmark::benchmark
@@ -24,6 +30,7 @@ int main() {
 #include <libxml/tree.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -33,6 +40,8 @@ int main() {
 #include <vector>
 
 #include "extract/document.h"
+#include "extract/document_gumbo.h"
+#include "extract/document_input.h"
 #include "extract/extractor.h"
 
 namespace {
@@ -108,6 +117,46 @@ void BM_Libxml2TreeOnly(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * CorpusBytes());
 }
 
+// libxml2's SAX parser with callbacks that do nothing: the floor under BM_ParseHtml.
+void BM_Libxml2SaxOnly(benchmark::State& state) {
+  htmlSAXHandler handler;
+  std::memset(&handler, 0, sizeof handler);
+  handler.startElement = [](void*, const xmlChar*, const xmlChar**) {};
+  handler.endElement = [](void*, const xmlChar*) {};
+  handler.characters = [](void*, const xmlChar*, int) {};
+  handler.cdataBlock = handler.characters;
+  handler.ignorableWhitespace = handler.characters;
+  for (auto _ : state) {
+    for (const auto& p : Corpus()) {
+      htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(p.html.data(), static_cast<int>(p.html.size()));
+      std::memcpy(ctxt->sax, &handler, sizeof handler);
+      htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                   HTML_PARSE_IGNORE_ENC);
+      htmlParseDocument(ctxt);
+      htmlFreeParserCtxt(ctxt);
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * CorpusBytes());
+}
+
+// The two linear passes ParseHtml makes before libxml2 sees the page.
+void BM_InputPasses(benchmark::State& state) {
+  for (auto _ : state) {
+    for (const auto& p : Corpus()) {
+      benchmark::DoNotOptimize(trawl::SanitizeUtf8ForParser(p.html));
+      benchmark::DoNotOptimize(trawl::FlattenDeepNesting(p.html));
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * CorpusBytes());
+}
+
+void BM_ParseHtmlGumbo(benchmark::State& state) {
+  for (auto _ : state) {
+    for (const auto& p : Corpus()) benchmark::DoNotOptimize(trawl::ParseHtmlGumbo(p.html, p.url));
+  }
+  state.SetBytesProcessed(state.iterations() * CorpusBytes());
+}
+
 void BM_ParseHtml(benchmark::State& state) {
   for (auto _ : state) {
     for (const auto& p : Corpus()) benchmark::DoNotOptimize(trawl::ParseHtml(p.html, p.url));
@@ -134,6 +183,9 @@ void BM_ParseAndExtract(benchmark::State& state) {
 
 BENCHMARK(BM_GumboTreeOnly)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Libxml2TreeOnly)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Libxml2SaxOnly)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_InputPasses)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParseHtmlGumbo)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ParseHtml)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ParseAndExtract)->Unit(benchmark::kMillisecond);
 
@@ -164,40 +216,17 @@ std::vector<Broken> BrokenCases() {
   };
 }
 
-// Iterative walks, so the 100,000-deep case measures the parser, not the checker.
-void LibxmlCollect(xmlNodePtr root, std::string& text, std::vector<std::string>& hrefs) {
-  std::vector<xmlNodePtr> stack = {root};
-  while (!stack.empty()) {
-    xmlNodePtr n = stack.back();
-    stack.pop_back();
-    for (; n != nullptr; n = n->next) {
-      if (n->type == XML_TEXT_NODE && n->content != nullptr) text += reinterpret_cast<const char*>(n->content);
-      if (n->type == XML_ELEMENT_NODE) {
-        if (xmlChar* h = xmlGetProp(n, BAD_CAST "href")) {
-          hrefs.emplace_back(reinterpret_cast<const char*>(h));
-          xmlFree(h);
-        }
-        if (n->children != nullptr) stack.push_back(n->children);
-      }
-    }
-  }
+void PrintCase(const char* parser, const Broken& c, const trawl::Document& d) {
+  bool text = false, link = false;
+  for (const auto& b : d.blocks) text = text || b.text.find(c.text) != std::string::npos;
+  for (const auto& l : d.links) link = link || l.href == c.href;
+  std::cout << "robustness parser=" << parser << " case=" << c.name << " text=" << text << " links=" << link << "\n";
 }
 
 void PrintRobustness() {
   for (const auto& c : BrokenCases()) {
-    trawl::Document d = trawl::ParseHtml(c.html, "https://a.test/");
-    bool text = false, link = false;
-    for (const auto& b : d.blocks) text = text || b.text.find(c.text) != std::string::npos;
-    for (const auto& l : d.links) link = link || l.href == c.href;
-    std::cout << "robustness parser=gumbo case=" << c.name << " text=" << text << " links=" << link << "\n";
-    htmlDocPtr doc = LibxmlParse(c.html);
-    std::string all;
-    std::vector<std::string> hrefs;
-    if (doc != nullptr) LibxmlCollect(xmlDocGetRootElement(doc), all, hrefs);
-    bool xtext = all.find(c.text) != std::string::npos;
-    bool xlink = std::find(hrefs.begin(), hrefs.end(), c.href) != hrefs.end();
-    std::cout << "robustness parser=libxml2 case=" << c.name << " text=" << xtext << " links=" << xlink << "\n";
-    xmlFreeDoc(doc);
+    PrintCase("gumbo", c, trawl::ParseHtmlGumbo(c.html, "https://a.test/"));
+    PrintCase("libxml2_sax", c, trawl::ParseHtml(c.html, "https://a.test/"));
   }
   std::cout << "corpus files=" << Corpus().size() << " bytes=" << CorpusBytes() << "\n";
 }

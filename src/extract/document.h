@@ -1,5 +1,5 @@
-// One HTML page parsed once (gumbo, WHATWG tree building) into what the
-// extractors and the crawl planner read: visible text blocks, links with their
+// One HTML page parsed once (libxml2's HTML parser in SAX mode, no tree) into
+// what the extractors and the crawl planner read: visible text blocks, links with their
 // text, meta tags, JSON-LD and microdata. A Document owns all its strings and
 // does not refer back to the HTML; immutable after parsing, so thread-safe to
 // share.
@@ -55,10 +55,12 @@ struct Document {
   std::string Meta(std::string_view name) const;
 };
 
-// Parses UTF-8 HTML. Never fails: broken markup yields whatever gumbo
-// recovers. Work is linear in input size; nesting deeper than gumbo's limit is
-// truncated by gumbo, and the walk here is iterative, so deep input cannot
-// overflow the stack.
+// Parses UTF-8 HTML. Never fails: broken markup yields whatever libxml2's
+// recovering parser makes of it, invalid UTF-8 becomes U+FFFD. Work is linear
+// in input size; nesting deeper than 256 is flattened first, and nothing here
+// recurses, so deep input cannot overflow the stack. Thread-safe: each call
+// has its own parser context. ParseHtmlGumbo (document_gumbo.h) builds the
+// same Document with gumbo, for comparison.
 Document ParseHtml(std::string_view html, std::string_view url);
 
 }  // namespace trawl

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace trawl {
 namespace {
@@ -201,6 +203,143 @@ TEST(ParseHtml, SurvivesDeepNesting) {
   EXPECT_NE(FindBlock(d, "deep"), nullptr);
   EXPECT_NE(FindBlock(d, "after"), nullptr);
   EXPECT_NE(FindLink(d, "/deep"), nullptr);
+}
+
+TEST(ParseHtml, FindsTheInnermostEmailOfAVeryDeepPage) {
+  std::string html;
+  for (int i = 0; i < 100000; ++i) html += "<div>";
+  html += "<p>Write to info@acme.test</p>";
+  for (int i = 0; i < 100000; ++i) html += "</div>";
+  Document d = ParseHtml(html, "https://acme.test/");
+  EXPECT_NE(FindBlock(d, "info@acme.test"), nullptr);
+}
+
+// Unflattened, libxml2 searches its whole stack of open names for each
+// mismatched end tag: this page took 110 s before the depth cap.
+TEST(ParseHtml, SurvivesDeepNestingClosedByMismatchedEndTags) {
+  std::string html;
+  for (int i = 0; i < 100000; ++i) html += "<span>";
+  html += "<p>inner</p>";
+  for (int i = 0; i < 100000; ++i) html += "</div>";
+  html += "<p>after</p>";
+  Document d = ParseHtml(html, "https://acme.test/");
+  EXPECT_NE(FindBlock(d, "inner"), nullptr);
+  EXPECT_NE(FindBlock(d, "after"), nullptr);
+}
+
+TEST(ParseHtml, ScriptsBeyondTheDepthCapStayClosed) {
+  // The flattener skips raw-text bodies; their end tags must not count as closing nesting.
+  for (int depth : {10, 600}) {
+    std::string html;
+    for (int i = 0; i < depth; ++i) html += "<div>";
+    html += "<script>var a = 1;</script><style>p{}</style><p>inside</p>";
+    for (int i = 0; i < depth; ++i) html += "</div>";
+    html += "<p>after</p>";
+    Document d = ParseHtml(html, "https://acme.test/");
+    EXPECT_NE(FindBlock(d, "inside"), nullptr) << depth;
+    EXPECT_NE(FindBlock(d, "after"), nullptr) << depth;
+    EXPECT_EQ(FindBlock(d, "var a"), nullptr) << depth;
+  }
+}
+
+TEST(ParseHtml, DecodesCharacterReferencesLikeABrowser) {
+  struct Case {
+    const char* html;
+    const char* text;  // expected text of the only block
+  };
+  const Case cases[] = {
+      {"<p>Smith &amp; Sons</p>", "Smith & Sons"},
+      {"<p>&lt;b&gt; &quot;q&quot; &#169; &#x2019;</p>", "<b> \"q\" \xC2\xA9 \xE2\x80\x99"},
+      {"<p>a&nbsp;&nbsp;b</p>", "a b"},
+      {"<p>Banking &amp financial</p>", "Banking & financial"},  // legacy entity, no ';'
+      {"<p>&copy 2024 Acme</p>", "\xC2\xA9 2024 Acme"},
+      {"<p>&copy2024</p>", "\xC2\xA9" "2024"},                    // longest legacy prefix
+      {"<p>AT&T and R&D</p>", "AT&T and R&D"},
+      {"<p>&foo; &bogus</p>", "&foo; &bogus"},                   // unknown: kept as written
+      {"<p>it&#146;s</p>", "it\xE2\x80\x99s"},                     // Windows-1252 meaning of 146
+      {"<p>a &amp;copy b</p>", "a &copy b"},
+  };
+  for (const auto& c : cases) {
+    Document d = ParseHtml(c.html, "https://acme.test/");
+    ASSERT_EQ(d.blocks.size(), 1u) << c.html;
+    EXPECT_EQ(d.blocks[0].text, c.text) << c.html;
+  }
+}
+
+TEST(ParseHtml, DecodesCharacterReferencesInAttributes) {
+  Document d = ParseHtml("<a href=\"/p?a=1&amp;b=2&copy=3\" title=\"Tom &amp; Jerry &#8211; &quot;TJ&quot;\"></a>",
+                         "https://acme.test/");
+  ASSERT_EQ(d.links.size(), 1u);
+  EXPECT_EQ(d.links[0].href, "/p?a=1&b=2&copy=3");  // "&copy=" is a query parameter, not ©
+  EXPECT_EQ(d.links[0].text, "Tom & Jerry \xE2\x80\x93 \"TJ\"");
+}
+
+TEST(ParseHtml, KeepsUtf8WhateverTheMetaCharsetSays) {
+  // The fetcher has already converted the page; a stale <meta charset> must not re-decode it.
+  Document d = ParseHtml("<head><meta charset=\"iso-8859-1\"><title>Caf\xC3\xA9</title></head><p>na\xC3\xAFve</p>",
+                         "https://acme.test/");
+  EXPECT_EQ(d.title, "Caf\xC3\xA9");
+  EXPECT_NE(FindBlock(d, "na\xC3\xAFve"), nullptr);
+}
+
+TEST(ParseHtml, InvalidBytesDoNotGarbleTheRestOfThePage) {
+  using namespace std::string_literals;  // the page holds a NUL byte
+  Document d = ParseHtml("<p>bad \xFF\xC3 byte</p><p>Caf\xC3\xA9 M\xC3\xBCller</p><p>nul\0here</p>"s,
+                         "https://acme.test/");
+  EXPECT_NE(FindBlock(d, "bad \xEF\xBF\xBD"), nullptr);
+  EXPECT_NE(FindBlock(d, "Caf\xC3\xA9 M\xC3\xBCller"), nullptr);
+  EXPECT_NE(FindBlock(d, "nulhere"), nullptr);
+}
+
+TEST(ParseHtml, EndTagClosesUnclosedBlocksInside) {
+  // HTML 4 parsers leave <header> open here (a <div> inside is unclosed), which would put
+  // the whole page "in_nav"; browsers close both.
+  Document d = ParseHtml(
+      "<header><div class=hero><a href=\"/in\">in</a></header><section><p>body</p><a href=\"/out\">out</a>"
+      "</section><footer><div><p>\xC2\xA9 Acme</footer><p>after footer</p>",
+      "https://acme.test/");
+  ASSERT_NE(FindLink(d, "/in"), nullptr);
+  EXPECT_TRUE(FindLink(d, "/in")->in_nav);
+  ASSERT_NE(FindLink(d, "/out"), nullptr);
+  EXPECT_FALSE(FindLink(d, "/out")->in_nav);
+  EXPECT_TRUE(FindBlock(d, "Acme")->in_footer);
+  EXPECT_FALSE(FindBlock(d, "after footer")->in_footer);
+}
+
+TEST(ParseHtml, ScriptBodiesAreRawAndNotVisible) {
+  Document d = ParseHtml(
+      "<script type=\"application/ld+json\">\r\n{\"name\": \"A &amp; B </div> <p>\"}\r\n</script>"
+      "<script>document.write('<p>fake@x.test</p>')</script><p>real</p>",
+      "https://acme.test/");
+  ASSERT_EQ(d.json_ld.size(), 1u);
+  EXPECT_EQ(d.json_ld[0], "\n{\"name\": \"A &amp; B </div> <p>\"}\n");
+  EXPECT_EQ(FindBlock(d, "fake"), nullptr);
+  EXPECT_NE(FindBlock(d, "real"), nullptr);
+}
+
+TEST(ParseHtml, IsSafeToCallFromSeveralThreads) {
+  std::string html = "<html lang=en><title>T</title><body>";
+  for (int i = 0; i < 200; ++i) {
+    html += "<div class=footer><p>Block " + std::to_string(i) + " &amp; more</p><a href=\"/p" + std::to_string(i) +
+            "\">link</a></div>";
+  }
+  const Document reference = ParseHtml(html, "https://acme.test/");
+  ASSERT_EQ(reference.links.size(), 200u);
+  std::vector<int> same(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        Document d = ParseHtml(html, "https://acme.test/");
+        if (d.blocks.size() == reference.blocks.size() && d.links.size() == reference.links.size() &&
+            d.blocks.back().text == reference.blocks.back().text && d.title == reference.title) {
+          ++same[t];
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < 4; ++t) EXPECT_EQ(same[t], 50) << "thread " << t;
 }
 
 TEST(ParseHtml, SurvivesDeepUnclosedInlineNesting) {
