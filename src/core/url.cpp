@@ -72,16 +72,23 @@ Result<std::string> NormalizeUrl(std::string_view absolute) {
   return Finish(u.get());
 }
 
-Result<std::string> ResolveUrl(std::string_view base, std::string_view ref) {
+UrlResolver::UrlResolver(std::string_view base) : base_(base) {
+  CURLU* u = curl_url();
+  if (curl_url_set(u, CURLUPART_URL, base_.c_str(), CURLU_URLENCODE) != CURLUE_OK) {
+    curl_url_cleanup(u);
+    u = nullptr;
+  }
+  handle_ = u;
+}
+
+UrlResolver::~UrlResolver() { curl_url_cleanup(static_cast<CURLU*>(handle_)); }
+
+Result<std::string> UrlResolver::Resolve(std::string_view ref) const {
   std::string clean = CleanRef(ref);
   if (clean.empty()) return Fail(ErrorCode::kUsage, "empty reference");
+  if (handle_ == nullptr) return Fail(ErrorCode::kUsage, "malformed base URL");
   // A fragment-only link names the same document (RFC 3986 §5.2.2).
-  if (clean.front() == '#') return NormalizeUrl(base);
-  CurluPtr u(curl_url());
-  std::string b(base);
-  if (curl_url_set(u.get(), CURLUPART_URL, b.c_str(), CURLU_URLENCODE) != CURLUE_OK) {
-    return Fail(ErrorCode::kUsage, "malformed base URL");
-  }
+  if (clean.front() == '#') return NormalizeUrl(base_);
   // Only http(s) targets and relative references are followed; anything with
   // another scheme (mailto:, tel:, javascript:) is refused before parsing.
   size_t colon = clean.find(':');
@@ -91,10 +98,15 @@ Result<std::string> ResolveUrl(std::string_view base, std::string_view ref) {
     std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
     if (!IsHttp(scheme)) return Fail(ErrorCode::kUsage, "not an http(s) link");
   }
+  CurluPtr u(curl_url_dup(static_cast<CURLU*>(handle_)));
   if (curl_url_set(u.get(), CURLUPART_URL, clean.c_str(), CURLU_URLENCODE) != CURLUE_OK) {
     return Fail(ErrorCode::kUsage, "malformed link");
   }
   return Finish(u.get());
+}
+
+Result<std::string> ResolveUrl(std::string_view base, std::string_view ref) {
+  return UrlResolver(base).Resolve(ref);
 }
 
 Result<UrlParts> ParseUrl(std::string_view absolute) {

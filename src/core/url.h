@@ -28,6 +28,26 @@ Result<std::string> NormalizeUrl(std::string_view absolute);
 // non-http(s) targets (mailto:, tel:, javascript:, data:) and malformed refs.
 Result<std::string> ResolveUrl(std::string_view base, std::string_view ref);
 
+// Resolves many references against one base, parsing the base once (a page
+// has hundreds of links; parsing its URL for each costs more than the link).
+// Immutable after construction; Resolve is thread-safe.
+class UrlResolver {
+ public:
+  explicit UrlResolver(std::string_view base);
+  ~UrlResolver();
+  UrlResolver(const UrlResolver&) = delete;
+  UrlResolver& operator=(const UrlResolver&) = delete;
+
+  // As ResolveUrl(base, ref).
+  Result<std::string> Resolve(std::string_view ref) const;
+
+  const std::string& base() const { return base_; }
+
+ private:
+  std::string base_;
+  void* handle_ = nullptr;  // CURLU* of the base, or null when it did not parse
+};
+
 // Splits a URL that NormalizeUrl accepts. Fails like NormalizeUrl.
 Result<UrlParts> ParseUrl(std::string_view absolute);
 

@@ -395,7 +395,10 @@ void DocumentBuilder::Flush() {
 std::string DocumentBuilder::Resolve(std::string_view href) {
   std::string key(href);
   if (auto it = resolved_.find(key); it != resolved_.end()) return it->second;
-  auto r = ResolveUrl(doc_.base_url, href);
+  if (!resolver_ || resolver_->base() != doc_.base_url) {
+    resolver_ = std::make_unique<UrlResolver>(doc_.base_url);
+  }
+  auto r = resolver_->Resolve(href);
   std::string url = r ? std::move(*r) : std::string();
   resolved_.emplace(std::move(key), url);
   return url;

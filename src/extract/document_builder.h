@@ -7,12 +7,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "core/url.h"
 #include "extract/document.h"
 
 namespace trawl {
@@ -78,6 +80,7 @@ class DocumentBuilder {
   bool have_base_ = false;
   std::string id_class_;       // scratch: lower-case id and class of the element being opened
   std::unordered_map<std::string, std::string> resolved_;  // href -> Resolve(href) against base_url
+  std::unique_ptr<UrlResolver> resolver_;                 // parsed base_url, rebuilt when it changes
 };
 
 }  // namespace trawl
