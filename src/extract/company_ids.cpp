@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <bitset>
+#include <cstdint>
+#include <iterator>
 #include <string>
 
 #include "extract/vat_checksums.h"
@@ -35,34 +38,103 @@ bool ContainsNoCase(std::string_view hay, std::string_view needle) {
          }) != hay.end();
 }
 
-// The page text and a lower-case copy for finding trigger words.
+// Every trigger word the patterns below use. One with capitals is matched
+// case-sensitively, the others ignoring the case of A-Z.
+constexpr std::string_view kTriggers[] = {
+    "compan", "reg",   "crn",   "HRA",   "HRB", "register", "amtsgericht", "siren", "siret", "rcs", "abn",
+    "acn",    "cro",   "ireland", "companies registration", "kvk", "kamer van", "chamber of", "cif", "nif",
+    "c.i.f",  "n.i.f", "REA",   "R.E.A", "R. E. A", "GB", "DE", "FR", "NL", "IE", "ES", "IT", "AT", "BE",
+    "vat",    "ust",   "uid",   "tva",   "btw",   "iva",   "umsatzsteuer"};
+constexpr size_t kTriggerCount = std::size(kTriggers);
+
+bool HasUpper(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+size_t PairKey(char a, char b) { return static_cast<size_t>(static_cast<unsigned char>(a)) << 8 | static_cast<unsigned char>(b); }
+
+char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// The first two bytes of the triggers, in every case a match can have: a
+// page is scanned once, one table look-up per byte, and only where the byte
+// pair starts some trigger are the triggers with that first letter compared.
+struct TriggerPrefixes {
+  static constexpr uint8_t kLower = 1, kExact = 2;
+  std::vector<uint8_t> pairs = std::vector<uint8_t>(65536, 0);
+  std::vector<uint8_t> by_first[2][256];  // [exact][first byte, lower-case unless exact] -> kTriggers index
+  TriggerPrefixes() {
+    for (size_t k = 0; k < kTriggerCount; ++k) {
+      std::string_view t = kTriggers[k];
+      bool exact = HasUpper(t);
+      by_first[exact][static_cast<unsigned char>(t[0])].push_back(static_cast<uint8_t>(k));
+      if (exact) {
+        pairs[PairKey(t[0], t[1])] |= kExact;
+        continue;
+      }
+      for (char a : CaseForms(t[0])) {
+        for (char b : CaseForms(t[1])) pairs[PairKey(a, b)] |= kLower;
+      }
+    }
+  }
+  static std::vector<char> CaseForms(char c) {
+    if (c >= 'a' && c <= 'z') return {c, static_cast<char>(c - 'a' + 'A')};
+    return {c};
+  }
+};
+
+// True when `needle` occurs at `at`: exactly, or (when !exact) with the
+// text's A-Z read as a-z.
+bool OccursAt(std::string_view text, size_t at, std::string_view needle, bool exact) {
+  if (text.size() - at < needle.size()) return false;
+  for (size_t i = 0; i < needle.size(); ++i) {
+    char c = exact ? text[at + i] : LowerAscii(text[at + i]);
+    if (c != needle[i]) return false;
+  }
+  return true;
+}
+
+// The page text and where each trigger word occurs.
 struct Page {
   std::string_view text;
-  std::string lower;
-  explicit Page(std::string_view t) : text(t), lower(t) {
-    for (char& c : lower) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  std::vector<std::pair<uint8_t, size_t>> hits;  // (index in kTriggers, offset), by offset
+
+  explicit Page(std::string_view t) : text(t) {
+    static const TriggerPrefixes kPrefixes;
+    const uint8_t* pairs = kPrefixes.pairs.data();
+    for (size_t i = 0; i + 1 < text.size(); ++i) {
+      uint8_t kinds = pairs[PairKey(text[i], text[i + 1])];
+      if (kinds == 0) continue;
+      if (kinds & TriggerPrefixes::kLower) AddHits(kPrefixes, i, false);
+      if (kinds & TriggerPrefixes::kExact) AddHits(kPrefixes, i, true);
+    }
+  }
+
+ private:
+  void AddHits(const TriggerPrefixes& prefixes, size_t at, bool exact) {
+    char first = exact ? text[at] : LowerAscii(text[at]);
+    for (uint8_t k : prefixes.by_first[exact][static_cast<unsigned char>(first)]) {
+      if (OccursAt(text, at, kTriggers[k], exact)) hits.emplace_back(k, at);
     }
   }
 };
 
 // Stretches of the page worth running a pattern on: around each occurrence
-// of a trigger word (looked up in the lower-case copy, or case-sensitively
-// when the trigger has capitals). A page without any trigger costs a few
-// memchr-speed scans instead of a regex pass per country.
+// of a trigger word (ignoring the case of A-Z, or case-sensitively
+// when the trigger has capitals). A page without any trigger costs one scan
+// shared by all patterns instead of a regex pass per country.
 std::vector<std::pair<size_t, size_t>> Windows(const Page& page, std::initializer_list<std::string_view> triggers) {
   constexpr size_t kBefore = 16, kAfter = 200;
-  std::vector<std::pair<size_t, size_t>> found;
+  std::bitset<kTriggerCount> wanted;
   for (std::string_view trigger : triggers) {
-    bool exact = std::any_of(trigger.begin(), trigger.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-    std::string_view hay = exact ? page.text : std::string_view(page.lower);
-    for (size_t p = hay.find(trigger); p != std::string_view::npos; p = hay.find(trigger, p + 1)) {
-      found.emplace_back(p > kBefore ? p - kBefore : 0, std::min(hay.size(), p + trigger.size() + kAfter));
-    }
+    size_t k = static_cast<size_t>(std::find(std::begin(kTriggers), std::end(kTriggers), trigger) - std::begin(kTriggers));
+    if (k < kTriggerCount) wanted.set(k);
   }
-  std::sort(found.begin(), found.end());
+  size_t size = page.text.size();
   std::vector<std::pair<size_t, size_t>> merged;
-  for (const auto& w : found) {
+  // Hits come by offset, so windows come sorted by start.
+  for (const auto& [k, p] : page.hits) {
+    if (!wanted[k]) continue;
+    std::pair<size_t, size_t> w(p > kBefore ? p - kBefore : 0, std::min(size, p + kTriggers[k].size() + kAfter));
     if (!merged.empty() && w.first <= merged.back().second) {
       merged.back().second = std::max(merged.back().second, w.second);
     } else {
@@ -298,12 +370,8 @@ std::string JoinedText(const Document& doc) {
   return out;
 }
 
-}  // namespace
-
-std::vector<Sourced> ExtractCompanyNumbers(const Document& doc, std::string_view country_hint) {
+std::vector<Sourced> CompanyNumbersOf(const Page& page, const Document& doc, std::string_view country_hint) {
   std::vector<Found> found;
-  std::string text = JoinedText(doc);
-  Page page(text);
   UkCompanyNumbers(page, found);
   DeCompanyNumbers(page, found);
   FrCompanyNumbers(page, found);
@@ -315,10 +383,8 @@ std::vector<Sourced> ExtractCompanyNumbers(const Document& doc, std::string_view
   return Rank(std::move(found), country_hint, doc.url);
 }
 
-std::vector<Sourced> ExtractVatNumbers(const Document& doc, std::string_view country_hint) {
+std::vector<Sourced> VatNumbersOf(const Page& page, const Document& doc, std::string_view country_hint) {
   std::vector<Found> found;
-  std::string text = JoinedText(doc);
-  Page page(text);
   PrefixedVat(page, found);
   LabelledVat(page, country_hint, found);
   // schema.org vatID/taxID usually carry the prefix.
@@ -327,6 +393,24 @@ std::vector<Sourced> ExtractVatNumbers(const Document& doc, std::string_view cou
     if (prop.prop == "vatID" || prop.prop == "taxID") PrefixedVat(Page(prop.value), found);
   }
   return Rank(std::move(found), country_hint, doc.url);
+}
+
+}  // namespace
+
+std::vector<Sourced> ExtractCompanyNumbers(const Document& doc, std::string_view country_hint) {
+  std::string text = JoinedText(doc);
+  return CompanyNumbersOf(Page(text), doc, country_hint);
+}
+
+std::vector<Sourced> ExtractVatNumbers(const Document& doc, std::string_view country_hint) {
+  std::string text = JoinedText(doc);
+  return VatNumbersOf(Page(text), doc, country_hint);
+}
+
+CompanyIds ExtractCompanyIds(const Document& doc, std::string_view country_hint) {
+  std::string text = JoinedText(doc);
+  Page page(text);
+  return {CompanyNumbersOf(page, doc, country_hint), VatNumbersOf(page, doc, country_hint)};
 }
 
 bool VatChecksumValid(std::string_view vat) {

@@ -29,6 +29,14 @@ std::vector<Sourced> ExtractCompanyNumbers(const Document& doc, std::string_view
 // "DE123456789"), only those that pass the country's check where it has one.
 std::vector<Sourced> ExtractVatNumbers(const Document& doc, std::string_view country_hint);
 
+// Both of the above from one pass over the page's text: what the profile
+// builder uses.
+struct CompanyIds {
+  std::vector<Sourced> numbers;
+  std::vector<Sourced> vats;
+};
+CompanyIds ExtractCompanyIds(const Document& doc, std::string_view country_hint);
+
 // True when `vat` (canonical form) passes its country's check-digit rule, or
 // the country has no rule trawl knows. Exposed for tests.
 bool VatChecksumValid(std::string_view vat);

@@ -5,6 +5,8 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <map>
+#include <string>
 
 #include "core/text.h"
 
@@ -98,7 +100,9 @@ std::string NormalizeCountry(std::string_view text) {
   return {};
 }
 
-std::string CountryOfPhone(std::string_view e164) {
+namespace {
+
+std::string CountryOfPhoneUncached(std::string_view e164) {
   using i18n::phonenumbers::PhoneNumber;
   using i18n::phonenumbers::PhoneNumberUtil;
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
@@ -107,6 +111,30 @@ std::string CountryOfPhone(std::string_view e164) {
   std::string region;
   util.GetRegionCodeForNumber(number, &region);
   return region == "ZZ" ? std::string() : region;
+}
+
+// True when some A-Z is directly followed by 0-9: every UK postcode has one,
+// and most short blocks do not, so they skip the regex call.
+bool HasCapitalThenDigit(std::string_view text) {
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i + 1] >= '0' && text[i + 1] <= '9' && text[i] >= 'A' && text[i] <= 'Z') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string CountryOfPhone(std::string_view e164) {
+  // A site repeats its numbers on every page, and parsing one with
+  // libphonenumber costs more than the rest of a page's country hints.
+  // Per thread, so no locking; bounded by clearing.
+  constexpr size_t kMaxCached = 1024;
+  thread_local std::map<std::string, std::string, std::less<>> cache;
+  if (auto it = cache.find(e164); it != cache.end()) return it->second;
+  if (cache.size() >= kMaxCached) cache.clear();
+  std::string region = CountryOfPhoneUncached(e164);
+  cache.emplace(std::string(e164), region);
+  return region;
 }
 
 void AddPageCountryHints(const Document& doc, const std::vector<LdNode>& ld, CountryVotes& votes) {
@@ -157,7 +185,7 @@ void AddPageCountryHints(const Document& doc, const std::vector<LdNode>& ld, Cou
       else votes.Add("GB", kLegalForm);
       ++text_hints;
     }
-    if (b.text.size() < 300 && RE2::PartialMatch(b.text, uk_postcode)) {
+    if (b.text.size() < 300 && HasCapitalThenDigit(b.text) && RE2::PartialMatch(b.text, uk_postcode)) {
       votes.Add("GB", kPostcode);
       ++text_hints;
     }

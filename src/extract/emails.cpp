@@ -162,6 +162,51 @@ std::string SplitRunOn(std::string_view local, std::string_view domain) {
   return {};
 }
 
+// True when `text` holds, ignoring the case of A-Z, one of "(at)", "[at]",
+// "{at}", "<at>", "(@)", "[@]", " dot ", "(dot)", "[dot]". One pass, no
+// lower-case copy: almost every block has none and is done here.
+bool HasObfuscationMarker(std::string_view text) {
+  auto at = [&](size_t i, std::string_view word) {
+    if (text.size() - i < word.size()) return false;
+    for (size_t k = 0; k < word.size(); ++k) {
+      char c = text[i + k];
+      if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != word[k]) return false;
+    }
+    return true;
+  };
+  // Bytes that can start a marker (" dot " is found by its 'd'): one table
+  // look-up per byte of ordinary text.
+  static const std::array<bool, 256> kStarts = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : std::string_view("([{<dD")) t[c] = true;
+    return t;
+  }();
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!kStarts[static_cast<unsigned char>(text[i])]) continue;
+    switch (text[i]) {
+      case '(':
+        if (at(i, "(at)") || at(i, "(@)") || at(i, "(dot)")) return true;
+        break;
+      case '[':
+        if (at(i, "[at]") || at(i, "[@]") || at(i, "[dot]")) return true;
+        break;
+      case '{':
+        if (at(i, "{at}")) return true;
+        break;
+      case '<':
+        if (at(i, "<at>")) return true;
+        break;
+      case 'd':
+      case 'D':
+        if (i > 0 && text[i - 1] == ' ' && at(i - 1, " dot ")) return true;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
 void FromText(std::string_view text, Collector& c) {
   if (text.find('@') != std::string_view::npos) {
     re2::StringPiece in(text);
@@ -175,13 +220,7 @@ void FromText(std::string_view text, Collector& c) {
       c.Add(whole);
     }
   }
-  std::string low = AsciiLower(text);
-  bool maybe = low.find("(at)") != std::string::npos || low.find("[at]") != std::string::npos ||
-               low.find("{at}") != std::string::npos || low.find("<at>") != std::string::npos ||
-               low.find("(@)") != std::string::npos || low.find("[@]") != std::string::npos ||
-               low.find(" dot ") != std::string::npos || low.find("(dot)") != std::string::npos ||
-               low.find("[dot]") != std::string::npos;
-  if (!maybe) return;
+  if (!HasObfuscationMarker(text)) return;
   re2::StringPiece in(text);
   re2::StringPiece local, sep, domain;
   while (RE2::FindAndConsume(&in, ObfuscatedPattern(), &local, &sep, &domain)) {

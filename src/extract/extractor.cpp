@@ -334,8 +334,9 @@ void ProfileBuilder::State::FinishPages(Profile& profile, const std::string& reg
                              [&](const Address& q) { return key(q) == key(a); });
       if (it == profile.addresses.end()) profile.addresses.push_back(std::move(a));
     }
-    for (Sourced& n : ExtractCompanyNumbers(doc, region)) numbers.push_back(std::move(n));
-    for (Sourced& v : ExtractVatNumbers(doc, region)) vats.push_back(std::move(v));
+    CompanyIds ids = ExtractCompanyIds(doc, region);
+    for (Sourced& n : ids.numbers) numbers.push_back(std::move(n));
+    for (Sourced& v : ids.vats) vats.push_back(std::move(v));
   }
   profile.company_number = MostFrequent(numbers);
   profile.vat_number = MostFrequent(vats);

@@ -16,16 +16,63 @@ using Piece = re2::StringPiece;
 size_t Offset(std::string_view text, const Piece& p) { return static_cast<size_t>(p.data() - text.data()); }
 
 // Calls fn(groups) for each non-overlapping match; at most 5 groups.
+// `starts` (ascending) holds every offset where a match can begin, found by
+// a cheap byte scan: anchored tries there find the same matches, in the same
+// order, as an unanchored pass over the whole page, without running the
+// automaton over the long stretches of prose between them.
 template <typename Fn>
-void Scan(const RE2& re, std::string_view text, Fn fn) {
+void Scan(const RE2& re, std::string_view text, const std::vector<size_t>& starts, Fn fn) {
   Piece sub[6];
   int n = std::min(re.NumberOfCapturingGroups() + 1, 6);
+  Piece input(text.data(), text.size());
   size_t pos = 0;
-  while (pos < text.size() && re.Match(Piece(text.data(), text.size()), pos, text.size(), RE2::UNANCHORED, sub, n)) {
+  for (size_t start : starts) {
+    if (start < pos) continue;
+    if (!re.Match(input, start, text.size(), RE2::ANCHOR_START, sub, n)) continue;
     fn(sub);
     size_t next = Offset(text, sub[0]) + sub[0].size();
-    pos = next > pos ? next : pos + 1;
+    pos = next > start ? next : start + 1;
   }
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
+// RE2's \s: ASCII only, and no \v.
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+// A maximal run of ASCII digits. Every postcode pattern holds one, so the
+// runs (usually a few dozen per page) locate every possible match.
+struct DigitRun {
+  size_t begin = 0;
+  size_t size = 0;
+};
+
+std::vector<DigitRun> DigitRuns(std::string_view text) {
+  std::vector<DigitRun> runs;
+  const char* data = text.data();
+  size_t n = text.size();
+  for (size_t i = 0; i < n;) {
+    if (!IsDigit(data[i])) {
+      ++i;
+      continue;
+    }
+    size_t begin = i;
+    while (i < n && IsDigit(data[i])) ++i;
+    runs.push_back({begin, i - begin});
+  }
+  return runs;
+}
+
+std::vector<size_t> Sorted(std::vector<size_t> starts) {
+  std::sort(starts.begin(), starts.end());
+  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+  return starts;
+}
+
+// Offset where whitespace before `at` begins (RE2 \s).
+size_t SkipSpaceBack(std::string_view text, size_t at) {
+  while (at > 0 && IsSpace(text[at - 1])) --at;
+  return at;
 }
 
 std::string Str(const Piece& p) { return p.data() ? std::string(p.data(), p.size()) : std::string(); }
@@ -45,19 +92,32 @@ bool IsUkArea(std::string_view area) {
   return kAreas.count(area) > 0;
 }
 
-void FindGb(std::string_view text, std::vector<PostcodeMatch>& out) {
+void FindGb(std::string_view text, const std::vector<DigitRun>& runs, std::vector<PostcodeMatch>& out) {
   // Outward code A9, A99, A9A, AA9, AA99, AA9A; inward 9AA without C I K M O V.
   static const RE2 re("\\b(([A-Z]{1,2})\\d[A-Z\\d]?) ?(\\d[ABD-HJLNP-UW-Z]{2})\\b");
-  Scan(re, text, [&](const Piece* g) {
+  // The area letters end right where a digit run begins.
+  std::vector<size_t> starts;
+  for (const DigitRun& r : runs) {
+    if (r.begin < 1 || !IsUpper(text[r.begin - 1])) continue;
+    if (r.begin >= 2 && IsUpper(text[r.begin - 2])) starts.push_back(r.begin - 2);
+    starts.push_back(r.begin - 1);
+  }
+  Scan(re, text, Sorted(std::move(starts)), [&](const Piece* g) {
     if (!IsUkArea(Str(g[2]))) return;
     out.push_back({Offset(text, g[0]), Offset(text, g[0]) + g[0].size(), Str(g[1]) + " " + Str(g[3]), "GB", "", "",
                    true});
   });
 }
 
-void FindIe(std::string_view text, std::string_view hint, std::string_view tld, std::vector<PostcodeMatch>& out) {
+void FindIe(std::string_view text, const std::vector<DigitRun>& runs, std::string_view hint, std::string_view tld,
+            std::vector<PostcodeMatch>& out) {
   static const RE2 re("\\b([AC-FHKNPRTV-Y]\\d{2}|D6W) ?([0-9AC-FHKNPRTV-Y]{4})\\b");
-  Scan(re, text, [&](const Piece* g) {
+  // The routing key is one letter right before a digit run.
+  std::vector<size_t> starts;
+  for (const DigitRun& r : runs) {
+    if (r.begin >= 1 && IsUpper(text[r.begin - 1])) starts.push_back(r.begin - 1);
+  }
+  Scan(re, text, Sorted(std::move(starts)), [&](const Piece* g) {
     std::string id = Str(g[2]);
     bool has_letter = std::any_of(id.begin(), id.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
     // An all-digit identifier ("D02 1234") is legal but reads like anything.
@@ -66,7 +126,26 @@ void FindIe(std::string_view text, std::string_view hint, std::string_view tld, 
   });
 }
 
-void FindUs(std::string_view text, std::vector<PostcodeMatch>& out) {
+// Where a US match can begin: the ZIP is a run of exactly five digits after
+// whitespace, an optional '.', and two capitals (the state), which may follow
+// ", ". Both the comma and the state are possible starts.
+std::vector<size_t> UsStarts(std::string_view text, const std::vector<DigitRun>& runs) {
+  std::vector<size_t> starts;
+  for (const DigitRun& r : runs) {
+    if (r.size != 5) continue;
+    size_t k = SkipSpaceBack(text, r.begin);
+    if (k == r.begin) continue;
+    if (k > 0 && text[k - 1] == '.') --k;
+    if (k < 2 || !IsUpper(text[k - 1]) || !IsUpper(text[k - 2])) continue;
+    size_t state = k - 2;
+    size_t j = SkipSpaceBack(text, state);
+    if (j > 0 && text[j - 1] == ',') starts.push_back(j - 1);
+    starts.push_back(state);
+  }
+  return Sorted(std::move(starts));
+}
+
+void FindUs(std::string_view text, const std::vector<DigitRun>& runs, std::vector<PostcodeMatch>& out) {
   static const RE2 re(
       "(,\\s*|\\b)(AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|"
       "NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\\.?\\s+(\\d{5}(?:-\\d{4})?)\\b");
@@ -74,7 +153,7 @@ void FindUs(std::string_view text, std::vector<PostcodeMatch>& out) {
   // of "Boise, ID 83702".
   static const std::set<std::string, std::less<>> kAmbiguous = {"ID", "IN", "OR", "ME", "OK", "HI",
                                                                  "DE", "PA", "CO", "MA", "AL", "LA"};
-  Scan(re, text, [&](const Piece* g) {
+  Scan(re, text, UsStarts(text, runs), [&](const Piece* g) {
     bool comma = !g[1].empty();
     std::string state = Str(g[2]);
     size_t at = Offset(text, g[2]);
@@ -91,11 +170,34 @@ void FindUs(std::string_view text, std::vector<PostcodeMatch>& out) {
   });
 }
 
-void FindAu(std::string_view text, std::vector<PostcodeMatch>& out) {
+constexpr std::string_view kAuStates[] = {
+    "NSW", "VIC", "QLD", "SA", "WA", "TAS", "NT", "ACT", "New South Wales", "Victoria", "Queensland",
+    "South Australia", "Western Australia", "Tasmania", "Northern Territory", "Australian Capital Territory"};
+
+// Where an AU match can begin: a state name, an optional comma and
+// whitespace before a run of exactly four digits.
+std::vector<size_t> AuStarts(std::string_view text, const std::vector<DigitRun>& runs) {
+  std::vector<size_t> starts;
+  for (const DigitRun& r : runs) {
+    if (r.size != 4) continue;
+    size_t k = SkipSpaceBack(text, r.begin);
+    if (k == r.begin) continue;
+    if (k > 0 && text[k - 1] == ',') --k;
+    std::string_view head = text.substr(0, k);
+    for (std::string_view state : kAuStates) {
+      if (head.size() >= state.size() && head.substr(head.size() - state.size()) == state) {
+        starts.push_back(k - state.size());
+      }
+    }
+  }
+  return Sorted(std::move(starts));
+}
+
+void FindAu(std::string_view text, const std::vector<DigitRun>& runs, std::vector<PostcodeMatch>& out) {
   static const RE2 re(
       "\\b(NSW|VIC|QLD|SA|WA|TAS|NT|ACT|New South Wales|Victoria|Queensland|South Australia|"
       "Western Australia|Tasmania|Northern Territory|Australian Capital Territory),?\\s+(\\d{4})\\b");
-  Scan(re, text, [&](const Piece* g) {
+  Scan(re, text, AuStarts(text, runs), [&](const Piece* g) {
     out.push_back({Offset(text, g[1]), Offset(text, g[2]) + g[2].size(), Str(g[2]), "AU", Str(g[1]), "", true});
   });
 }
@@ -151,9 +253,18 @@ bool TownIsStreet(std::string_view town) {
   return RE2::PartialMatch(Piece(town.data(), town.size()), re);
 }
 
-void FindNl(std::string_view text, std::vector<PostcodeMatch>& out) {
+// Starts of the runs of exactly `size` digits, the first not '0' if `nonzero`.
+std::vector<size_t> RunStarts(std::string_view text, const std::vector<DigitRun>& runs, size_t size, bool nonzero) {
+  std::vector<size_t> starts;
+  for (const DigitRun& r : runs) {
+    if (r.size == size && !(nonzero && text[r.begin] == '0')) starts.push_back(r.begin);
+  }
+  return starts;
+}
+
+void FindNl(std::string_view text, const std::vector<DigitRun>& runs, std::vector<PostcodeMatch>& out) {
   static const RE2 re(std::string("\\b([1-9]\\d{3}) ?([A-Z]{2})[ \\x{A0}]+") + kTown);
-  Scan(re, text, [&](const Piece* g) {
+  Scan(re, text, RunStarts(text, runs, 4, true), [&](const Piece* g) {
     std::string letters = Str(g[2]);
     if (letters == "SA" || letters == "SD" || letters == "SS") return;
     std::string_view town(g[3].data(), TrimTown(std::string_view(g[3].data(), g[3].size())));
@@ -199,10 +310,10 @@ std::string CountryNameNear(std::string_view text) {
   return "IT";
 }
 
-void FindFiveDigit(std::string_view text, std::string_view hint, std::string_view tld,
-                   std::vector<PostcodeMatch>& out) {
+void FindFiveDigit(std::string_view text, const std::vector<DigitRun>& runs, std::string_view hint,
+                   std::string_view tld, std::vector<PostcodeMatch>& out) {
   static const RE2 re(std::string("\\b(\\d{5})[ \\x{A0}]+") + kTown);
-  Scan(re, text, [&](const Piece* g) {
+  Scan(re, text, RunStarts(text, runs, 5, false), [&](const Piece* g) {
     size_t at = Offset(text, g[1]);
     if (PrecededByNonAddress(text, at)) return;
     std::string_view town(g[2].data(), TrimTown(std::string_view(g[2].data(), g[2].size())));
@@ -267,12 +378,13 @@ std::vector<PostcodeMatch> FindPostcodes(std::string_view text, std::string_view
   // Stronger formats first: a later match that overlaps an earlier one is
   // dropped, so "IL 62704" never also becomes a German "62704 ...".
   std::vector<PostcodeMatch> all;
-  FindGb(text, all);
-  FindIe(text, country_hint, tld_country, all);
-  FindUs(text, all);
-  FindAu(text, all);
-  FindNl(text, all);
-  FindFiveDigit(text, country_hint, tld_country, all);
+  std::vector<DigitRun> runs = DigitRuns(text);
+  FindGb(text, runs, all);
+  FindIe(text, runs, country_hint, tld_country, all);
+  FindUs(text, runs, all);
+  FindAu(text, runs, all);
+  FindNl(text, runs, all);
+  FindFiveDigit(text, runs, country_hint, tld_country, all);
   std::vector<PostcodeMatch> kept;
   for (PostcodeMatch& m : all) {
     bool overlaps = std::any_of(kept.begin(), kept.end(), [&](const PostcodeMatch& k) {

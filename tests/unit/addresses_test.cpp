@@ -184,6 +184,35 @@ TEST(FindPostcodes, PatternsPerCountry) {
   }
 }
 
+// The scans only try where a digit run allows a match (postcodes.cpp): the
+// edges of that — start of text, spacing and '.' before a ZIP, long state
+// names, several countries in one text — must still match in text order.
+TEST(FindPostcodes, FindsEveryMatchWhereverItStarts) {
+  struct ScanCase {
+    const char* text;
+    const char* hint;
+    const char* want;  // "postcode/country;..."
+  };
+  const ScanCase cases[] = {
+      {"SW1A 1AA London", "", "SW1A 1AA/GB"},
+      {"M11AE", "", "M1 1AE/GB"},
+      {"Boise,  ID.  83702-1234", "", "83702-1234/US"},
+      {"Springfield IL\t62704", "", "62704/US"},
+      {"Canberra Australian Capital Territory, 2600", "", "2600/AU"},
+      {"Perth WA 6000", "", "6000/AU"},
+      {"London SW1A 1AA or 1012 AB Amsterdam or Cork A65 F4E2", "", "SW1A 1AA/GB;1012 AB/NL;A65 F4E2/IE"},
+      {"Tel 0123 45678 9012 AB", "", ""},
+      {"Musterweg 5 60311 Frankfurt", "DE", "60311/DE"},
+  };
+  for (const ScanCase& c : cases) {
+    std::string got;
+    for (const PostcodeMatch& m : FindPostcodes(c.text, c.hint, "")) {
+      got += (got.empty() ? "" : ";") + m.postcode + "/" + m.country;
+    }
+    EXPECT_EQ(got, c.want) << c.text;
+  }
+}
+
 }  // namespace
 }  // namespace trawl
 

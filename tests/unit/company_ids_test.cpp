@@ -33,6 +33,27 @@ struct CheckCase {
   bool valid;
 };
 
+// ExtractCompanyIds shares one scan for trigger words between both readers;
+// it must find what each finds alone, with triggers in any case and at the
+// very edges of the text.
+TEST(ExtractCompanyIds, AgreesWithTheSeparateReaders) {
+  const std::vector<std::vector<std::string>> pages = {
+      {"COMPANY NO. 01234567", "VAT Reg No GB123456782"},
+      {"Amtsgericht München HRB 123456", "USt-IdNr.: DE136695976"},
+      {"SIREN 732 829 320", "TVA FR40303265045"},
+      {"reg"},
+      {"Nothing to see here"},
+      {"ABN 51 824 753 556 and company number"},
+  };
+  for (const auto& texts : pages) {
+    Document doc = TextPage(texts);
+    CompanyIds ids = ExtractCompanyIds(doc, "");
+    EXPECT_EQ(Joined(ids.numbers), Joined(ExtractCompanyNumbers(doc, ""))) << texts[0];
+    EXPECT_EQ(Joined(ids.vats), Joined(ExtractVatNumbers(doc, ""))) << texts[0];
+  }
+  EXPECT_EQ(Joined(ExtractCompanyIds(TextPage({"COMPANY NO. 01234567"}), "").numbers), "01234567");
+}
+
 TEST(VatChecksumValid, AppliesEachCountrysRule) {
   const CheckCase cases[] = {
       {"GB123456782", true},       // mod 97

@@ -82,6 +82,9 @@ TEST(ExtractEmails, DeobfuscatesBracketedAndSpelledOutForms) {
       {"<p>Mail: info (at) acme.co.uk</p>", "info@acme.co.uk"},
       {"<p>info {at} acme {dot} co {dot} uk</p>", "info@acme.co.uk"},
       {"<p>info at acme dot co dot uk</p>", "info@acme.co.uk"},
+      {"<p>info [AT] acme [DOT] co [DOT] uk</p>", "info@acme.co.uk"},
+      {"<p>info AT acme DOT co DOT uk</p>", "info@acme.co.uk"},
+      {"<p>info(@)acme.co.uk</p>", "info@acme.co.uk"},
       {"<p>Meet us at acme.co.uk for details</p>", nullptr},
       {"<p>We arrive at 9 and leave at 5.</p>", nullptr},
   };
