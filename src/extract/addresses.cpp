@@ -21,10 +21,6 @@ using Json = nlohmann::json;
 // Bounds the JSON-LD walk: real pages nest a few levels; hostile ones deeper.
 constexpr int kMaxJsonDepth = 16;
 constexpr int kMaxJsonNodes = 20000;
-// A line longer than this is prose, not an address line.
-constexpr size_t kMaxLineBytes = 80;
-// How many blocks before the postcode's block may hold its street/town.
-constexpr size_t kMaxLinesBack = 3;
 
 std::string Trim(std::string_view s) {
   const char* ws = " \t\r\n,;:|";
