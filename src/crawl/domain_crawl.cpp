@@ -104,6 +104,7 @@ struct DomainCrawl::State {
   std::unordered_set<std::string> seen;
   std::priority_queue<Candidate> queue;
   int order = 0;
+  std::vector<Document> docs;  // parsed pages, extracted together at the end
 
   State(Fetcher& f, const CrawlOptions& o, Domain d, Done cb)
       : fetcher(f), opts(o), domain(std::move(d)), done(std::move(cb)), builder(domain.ascii) {}
@@ -114,6 +115,7 @@ struct DomainCrawl::State {
   void FetchHome(const std::string& url, int hops);
   void OnHome(FetchResponse&& r, int hops);
   void AcceptPage(const FetchResponse& r, Document& out);
+  void ExtractAll();
   void AddLinks(const Document& doc, double bonus);
   void MaybeSitemap(const std::string& origin);
   void ScheduleMore();
@@ -158,9 +160,25 @@ void DomainCrawl::State::MaybeDeliver() {
   if (fatal) {
     profile.error = fatal;
   } else {
-    builder.Finish(profile);
+    ExtractAll();
   }
   done(std::move(profile));
+}
+
+// Pages arrive in whatever order the network gives; extracting them in a
+// fixed order (the home page, then by URL) makes the same site give the same
+// profile, value order included, on every run.
+void DomainCrawl::State::ExtractAll() {
+  const std::string& home = profile.final_url;
+  std::stable_sort(docs.begin(), docs.end(), [&home](const Document& a, const Document& b) {
+    bool ha = a.url == home;
+    bool hb = b.url == home;
+    if (ha != hb) return ha;
+    return a.url < b.url;
+  });
+  for (const Document& d : docs) builder.AddPage(d);
+  docs.clear();
+  builder.Finish(profile);
 }
 
 // ===== robots.txt ==========================================================
@@ -315,14 +333,15 @@ void DomainCrawl::State::OnHome(FetchResponse&& r, int hops) {
   ScheduleMore();
 }
 
-// Decodes, parses and extracts one fetched page. Fills `out`.
+// Decodes and parses one fetched page into `out` and keeps a copy for
+// extraction at the end.
 void DomainCrawl::State::AcceptPage(const FetchResponse& r, Document& out) {
   auto utf8 = ToUtf8(r.body, r.content_type);
   out = ParseHtml(utf8 ? *utf8 : r.body, r.url);
   std::string host;
   OriginOf(r.url, nullptr, &host);
   if (site_domain.empty()) site_domain = RegistrableDomain(host);
-  builder.AddPage(out);
+  docs.push_back(out);
 }
 
 // ===== further pages =======================================================
