@@ -47,9 +47,39 @@ struct Candidate {
   }
 };
 
+// Splits a URL already in NormalizeUrl's form (lower-case scheme and host,
+// no default port, a path) without a full parse: the crawler does this for
+// every link of every page. Returns false when `url` is not in that form.
+bool SplitNormalized(std::string_view url, std::string* origin, std::string* path_and_query,
+                     std::string* host) {
+  size_t start = url.starts_with("https://") ? 8 : url.starts_with("http://") ? 7 : 0;
+  if (start == 0) return false;
+  size_t slash = url.find('/', start);
+  if (slash == std::string_view::npos) return false;
+  std::string_view authority = url.substr(start, slash - start);
+  if (authority.empty() || authority.find_first_of("@?#") != std::string_view::npos) return false;
+  size_t host_end = authority.size();
+  if (authority.front() == '[') {
+    host_end = authority.find(']');
+    if (host_end == std::string_view::npos) return false;
+    ++host_end;
+  } else if (size_t colon = authority.find(':'); colon != std::string_view::npos) {
+    host_end = colon;
+  }
+  for (char c : authority.substr(0, host_end)) {
+    if (c >= 'A' && c <= 'Z') return false;  // not normalized: take the slow path
+  }
+  if (origin) origin->assign(url.substr(0, slash));
+  if (path_and_query) path_and_query->assign(url.substr(slash));
+  if (host) host->assign(authority.substr(0, host_end));
+  return true;
+}
+
 // "https://host[:port]" of an absolute URL, or "" if it does not parse.
 std::string OriginOf(const std::string& url, std::string* path_and_query = nullptr,
                      std::string* host = nullptr) {
+  std::string fast;
+  if (SplitNormalized(url, &fast, path_and_query, host)) return fast;
   auto p = ParseUrl(url);
   if (!p) return {};
   if (path_and_query) *path_and_query = p->query.empty() ? p->path : p->path + "?" + p->query;
