@@ -144,7 +144,7 @@ struct DomainCrawl::State {
   void TryOrigin(size_t i);
   void FetchHome(const std::string& url, int hops);
   void OnHome(FetchResponse&& r, int hops);
-  void AcceptPage(const FetchResponse& r, Document& out);
+  const Document& AcceptPage(const FetchResponse& r);
   void ExtractAll();
   void AddLinks(const Document& doc, double bonus);
   void MaybeSitemap(const std::string& origin);
@@ -206,7 +206,7 @@ void DomainCrawl::State::ExtractAll() {
     if (ha != hb) return ha;
     return a.url < b.url;
   });
-  for (const Document& d : docs) builder.AddPage(d);
+  for (Document& d : docs) builder.AddPage(std::move(d));
   docs.clear();
   builder.Finish(profile);
 }
@@ -340,8 +340,7 @@ void DomainCrawl::State::OnHome(FetchResponse&& r, int hops) {
                                           std::to_string(r.status)});
     return;
   }
-  Document doc;
-  AcceptPage(r, doc);
+  const Document& doc = AcceptPage(r);
   if (!doc.meta_refresh.empty() && doc.meta_refresh != r.url && hops < kMaxRedirects &&
       !seen.count(doc.meta_refresh)) {
     std::string target = doc.meta_refresh;
@@ -363,15 +362,15 @@ void DomainCrawl::State::OnHome(FetchResponse&& r, int hops) {
   ScheduleMore();
 }
 
-// Decodes and parses one fetched page into `out` and keeps a copy for
-// extraction at the end.
-void DomainCrawl::State::AcceptPage(const FetchResponse& r, Document& out) {
+// Decodes and parses one fetched page and keeps it for extraction at the end.
+// The reference stays valid until the next AcceptPage (callbacks only).
+const Document& DomainCrawl::State::AcceptPage(const FetchResponse& r) {
   auto utf8 = ToUtf8(r.body, r.content_type);
-  out = ParseHtml(utf8 ? *utf8 : r.body, r.url);
+  docs.push_back(ParseHtml(utf8 ? *utf8 : r.body, r.url));
   std::string host;
   OriginOf(r.url, nullptr, &host);
   if (site_domain.empty()) site_domain = RegistrableDomain(host);
-  docs.push_back(out);
+  return docs.back();
 }
 
 // ===== further pages =======================================================
@@ -463,9 +462,7 @@ void DomainCrawl::State::OnPage(FetchResponse&& r, double score) {
       queue.push(Candidate{score, order++, *next});
     }
   } else if (!r.error && r.status >= 200 && r.status < 300) {
-    Document doc;
-    AcceptPage(r, doc);
-    AddLinks(doc, -1);  // links found deeper rank just below equal ones from the home page
+    AddLinks(AcceptPage(r), -1);  // links found deeper rank just below equal ones from the home page
   }
   ScheduleMore();
 }

@@ -212,29 +212,30 @@ std::string ContactLinkKey(const Link& link) {
 
 // `doc` with the third parties' text and contact links cut (see above);
 // pages other than legal notices and privacy policies come back whole.
-Document WithoutThirdParties(const Document& doc, std::string_view own_domain) {
+Document WithoutThirdParties(Document doc, std::string_view own_domain) {
   if (!IsLegalOrImprintPage(doc.url)) return doc;
-  Document out = doc;
-  out.blocks.clear();
+  std::vector<TextBlock> blocks = std::move(doc.blocks);
+  doc.blocks.clear();
   std::string own = AsciiLower(own_domain);
   ThirdPartyCutter cutter(own.find("host") != std::string::npos || own.find("heberg") != std::string::npos);
   std::string kept_text;
-  for (const TextBlock& block : doc.blocks) {
+  for (const TextBlock& block : blocks) {
     std::string kept = cutter.Keep(block);
     if (kept.empty()) continue;
     kept_text += kept + "\n";
-    out.blocks.push_back(TextBlock{std::move(kept), block.tag, block.in_footer});
+    doc.blocks.push_back(TextBlock{std::move(kept), block.tag, block.in_footer});
   }
-  if (cutter.removed().empty()) return out;
+  if (cutter.removed().empty()) return doc;
   // A link whose text shows only in the cut text is the third party's.
-  out.links.clear();
-  for (const Link& link : doc.links) {
+  std::vector<Link> links = std::move(doc.links);
+  doc.links.clear();
+  for (Link& link : links) {
     std::string key = ContactLinkKey(link);
     bool theirs = !key.empty() && cutter.removed().find(key) != std::string::npos &&
                   kept_text.find(key) == std::string::npos;
-    if (!theirs) out.links.push_back(link);
+    if (!theirs) doc.links.push_back(std::move(link));
   }
-  return out;
+  return doc;
 }
 
 }  // namespace
@@ -276,11 +277,11 @@ ProfileBuilder::ProfileBuilder(std::string domain) : state_(std::make_unique<Sta
 
 ProfileBuilder::~ProfileBuilder() = default;
 
-void ProfileBuilder::AddPage(const Document& page) {
+void ProfileBuilder::AddPage(Document page) {
   State& s = *state_;
   // Credits are read from the whole page: "Hosted by" lines name designers too.
   DesignerCredits credits = FindDesignerCredits(page, s.own);
-  Document doc = WithoutThirdParties(page, s.own);
+  Document doc = WithoutThirdParties(std::move(page), s.own);
   bool home = s.pages.empty() || IsHomeUrl(doc.url);
   std::vector<LdNode> ld = ParseJsonLd(doc);
   for (auto& d : credits.domains) {

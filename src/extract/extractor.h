@@ -20,8 +20,9 @@ class ProfileBuilder {
   ProfileBuilder(const ProfileBuilder&) = delete;
   ProfileBuilder& operator=(const ProfileBuilder&) = delete;
 
-  // Extracts every field from one page and keeps the candidates.
-  void AddPage(const Document& doc);
+  // Extracts every field from one page and keeps the candidates (and the
+  // page, for the fields read in Finish). Pass an rvalue to avoid a copy.
+  void AddPage(Document doc);
 
   // Fills the profile's extracted fields (name, description, emails, phones,
   // addresses, social, company/VAT numbers, country). Leaves domain, error,
