@@ -110,10 +110,14 @@ Result<std::string> ResolveUrl(std::string_view base, std::string_view ref) {
 }
 
 Result<UrlParts> ParseUrl(std::string_view absolute) {
-  auto norm = NormalizeUrl(absolute);
-  if (!norm) return tl::unexpected(norm.error());
+  // One parse: Finish normalizes the handle in place, then the parts are read
+  // from it (ParseUrl runs for every link the crawler considers).
   CurluPtr u(curl_url());
-  curl_url_set(u.get(), CURLUPART_URL, norm->c_str(), 0);
+  std::string ref = CleanRef(absolute);
+  if (curl_url_set(u.get(), CURLUPART_URL, ref.c_str(), CURLU_URLENCODE) != CURLUE_OK) {
+    return Fail(ErrorCode::kUsage, "malformed URL");
+  }
+  if (auto norm = Finish(u.get()); !norm) return tl::unexpected(norm.error());
   UrlParts p;
   p.scheme = GetPart(u.get(), CURLUPART_SCHEME);
   p.host = GetPart(u.get(), CURLUPART_HOST);
