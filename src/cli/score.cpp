@@ -10,21 +10,18 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
+
 namespace trawl::score {
 namespace {
 
 using nlohmann::json;
 using KeySet = std::set<std::string>;
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // Folds ASCII and the Latin-1 capitals (U+00C0..U+00DE except U+00D7) so that
 // "CAFÉ" and "Café" compare equal; enough for the corpus's languages.
 std::string FoldCase(const std::string& s) {
-  std::string out = Lower(s);
+  std::string out = AsciiLower(s);
   for (size_t i = 0; i + 1 < out.size(); ++i) {
     auto lead = static_cast<unsigned char>(out[i]);
     auto next = static_cast<unsigned char>(out[i + 1]);
@@ -153,7 +150,7 @@ void CompareSingle(const std::optional<std::string>& expected, const std::option
 
 KeySet SocialKeys(const std::map<std::string, std::string>& social) {
   KeySet out;
-  for (const auto& [net, url] : social) out.insert(net + " " + Lower(url));
+  for (const auto& [net, url] : social) out.insert(net + " " + AsciiLower(url));
   return out;
 }
 
@@ -183,7 +180,7 @@ bool NameMatches(const Truth& t, const std::string& got) {
 }
 
 bool SocialForbidden(const std::string& url, const std::string& forbidden) {
-  std::string u = Lower(url), f = Lower(forbidden);
+  std::string u = AsciiLower(url), f = AsciiLower(forbidden);
   // A forbidden entry also covers everything under it ("https://twitter.com/intent").
   return u == f || (u.size() > f.size() && u.compare(0, f.size(), f) == 0 &&
                     (u[f.size()] == '/' || u[f.size()] == '?'));
@@ -193,7 +190,7 @@ void FindNegatives(const Truth& t, const json& p, DomainScore& d) {
   auto note = [&](const std::string& what) { d.negatives.push_back(what); };
   for (const auto& e : ArrayOf(p, "emails"))
     for (const auto& bad : t.must_not.emails)
-      if (Lower(ValueOf(e)) == Lower(bad)) note("emails: " + bad + " (must_not)");
+      if (AsciiLower(ValueOf(e)) == AsciiLower(bad)) note("emails: " + bad + " (must_not)");
   std::set<std::string> faxes;
   for (const auto& ph : t.phones)
     if (ph.fax) faxes.insert(ph.value);
@@ -225,8 +222,8 @@ DomainScore ScoreDomain(const Truth& t, const json* p) {
   d.domain = t.domain;
   d.profiled = p != nullptr;
   KeySet te, ge, tp, gp, tpc, gpc;
-  for (const auto& e : t.emails) te.insert(Lower(e));
-  for (const auto& e : ArrayOf(prof, "emails")) ge.insert(Lower(ValueOf(e)));
+  for (const auto& e : t.emails) te.insert(AsciiLower(e));
+  for (const auto& e : ArrayOf(prof, "emails")) ge.insert(AsciiLower(ValueOf(e)));
   for (const auto& ph : t.phones) tp.insert(PhoneKey(ph.value, ph.fax));
   for (const auto& ph : ArrayOf(prof, "phones"))
     gp.insert(PhoneKey(ValueOf(ph), ph.is_object() && StringOr(ph, "kind") == "fax"));
@@ -250,7 +247,7 @@ DomainScore ScoreDomain(const Truth& t, const json* p) {
 }
 
 std::string ProfileDomainKey(const json& p) {
-  std::string d = Lower(StringOr(p, "domain"));
+  std::string d = AsciiLower(StringOr(p, "domain"));
   if (d.rfind("www.", 0) == 0) d.erase(0, 4);
   while (!d.empty() && d.back() == '.') d.pop_back();
   return d;
@@ -303,7 +300,7 @@ std::string NormalizePostcode(const std::string& pc) {
 Result<Truth> ParseTruth(const json& j) {
   if (!j.is_object() || !j.contains("domain")) return Fail(ErrorCode::kUsage, "truth lacks 'domain'");
   Truth t;
-  t.domain = Lower(StringOr(j, "domain"));
+  t.domain = AsciiLower(StringOr(j, "domain"));
   t.domain_unicode = StringOr(j, "domain_unicode");
   if (t.domain_unicode.empty()) t.domain_unicode = t.domain;
   t.country = StringOr(j, "country");
@@ -374,9 +371,9 @@ Report Score(const std::vector<Truth>& truth, const std::vector<json>& profiles)
   std::set<std::string> known;
   for (const auto& t : truth) {
     known.insert(t.domain);
-    known.insert(Lower(t.domain_unicode));
+    known.insert(AsciiLower(t.domain_unicode));
     auto it = by_domain.find(t.domain);
-    if (it == by_domain.end()) it = by_domain.find(Lower(t.domain_unicode));
+    if (it == by_domain.end()) it = by_domain.find(AsciiLower(t.domain_unicode));
     DomainScore d = ScoreDomain(t, it == by_domain.end() ? nullptr : it->second);
     for (const char* f : kFields) r.fields[f] += d.fields[f];
     r.profiled += d.profiled;

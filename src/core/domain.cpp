@@ -8,14 +8,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.h"
+
 namespace trawl {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 // Cuts a URL down to its host: "https://user@Host:8080/x?y" -> "Host".
 std::string_view HostPart(std::string_view s) {
@@ -103,7 +99,7 @@ Result<void> CheckLabels(const std::string& name) {
 }  // namespace
 
 Result<Domain> NormalizeDomain(std::string_view input) {
-  std::string_view trimmed = Trim(input);
+  std::string_view trimmed = TrimAsciiSpace(input);
   if (trimmed.empty()) return Fail(ErrorCode::kInvalidDomain, "empty input");
   if (trimmed.size() > 2048) return Fail(ErrorCode::kInvalidDomain, "input too long");
   std::string host(HostPart(trimmed));

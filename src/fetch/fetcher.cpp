@@ -10,6 +10,7 @@
 #include <deque>
 #include <unordered_map>
 
+#include "core/text.h"
 #include "core/url.h"
 #include "fetch/address_guard.h"
 
@@ -35,11 +36,6 @@ std::string AddressText(const sockaddr* sa) {
 bool IsHtmlType(const std::string& ct) {
   return ct.empty() || ct.starts_with("text/html") || ct.starts_with("application/xhtml") ||
          ct.starts_with("text/plain") || ct.starts_with("application/octet-stream");
-}
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), ::tolower);
-  return s;
 }
 
 Error MapCurlError(CURLcode rc, const char* errbuf) {
@@ -157,7 +153,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   }
   size_t colon = line.find(':');
   if (colon == std::string_view::npos) return len;
-  std::string key = Lower(std::string(line.substr(0, colon)));
+  std::string key = AsciiLower(line.substr(0, colon));
   std::string_view value = line.substr(colon + 1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
   while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
@@ -165,7 +161,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   }
   bool ok_status = t->status_seen >= 200 && t->status_seen < 300;
   if (key == "content-type") {
-    t->resp.content_type = Lower(std::string(value));
+    t->resp.content_type = AsciiLower(value);
   } else if (key == "content-length" && ok_status && !t->req.truncate_at_cap) {
     long long declared = std::atoll(std::string(value).c_str());
     if (declared > t->cap) {
