@@ -21,8 +21,31 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kInternal: return "internal";
     case ErrorCode::kUsage: return "usage";
     case ErrorCode::kIo: return "io";
+    case ErrorCode::kWorkerCrashed: return "worker_crashed";
+    case ErrorCode::kUnavailable: return "unavailable";
+    case ErrorCode::kNotFound: return "not_found";
   }
   return "internal";
+}
+
+ErrorCode ErrorCodeFromName(std::string_view name) {
+  for (int i = 0; i < kErrorCodeCount; ++i) {
+    auto code = static_cast<ErrorCode>(i);
+    if (ErrorCodeName(code) == name) return code;
+  }
+  return ErrorCode::kInternal;
+}
+
+bool IsRetryable(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kTimeout:
+    case ErrorCode::kConnectFailed:
+    case ErrorCode::kProtocolError:
+    case ErrorCode::kUnavailable:
+      return true;
+    default:
+      return false;
+  }
 }
 
 }  // namespace trawl

@@ -27,10 +27,23 @@ enum class ErrorCode {
   kInternal,          // a bug in trawl; the message says where
   kUsage,             // bad command-line or API input
   kIo,                // local file could not be read or written
+  kWorkerCrashed,     // the worker processing the domain died every attempt
+  kUnavailable,       // Redis or the database could not be reached
+  kNotFound,          // an API request named a job or domain that does not exist
 };
+inline constexpr int kErrorCodeCount = static_cast<int>(ErrorCode::kNotFound) + 1;
 
 // The stable snake_case name of a code, e.g. "dns_failure". Cannot fail.
 std::string_view ErrorCodeName(ErrorCode code);
+
+// The code named `name` (as ErrorCodeName writes it); kInternal when unknown.
+ErrorCode ErrorCodeFromName(std::string_view name);
+
+// Whether a domain that failed with `code` may succeed when tried again later:
+// timeouts, connection and protocol errors. HTTP 5xx/429 are retryable too,
+// but only the page status tells them apart from 4xx; see IsRetryableHttp.
+bool IsRetryable(ErrorCode code);
+inline bool IsRetryableHttp(int status) { return status == 429 || status >= 500; }
 
 struct Error {
   ErrorCode code = ErrorCode::kInternal;

@@ -21,6 +21,7 @@ namespace trawl {
 struct CrawlInput {
   std::string text;  // what the user gave: a domain or a URL
   int index = 0;     // position in the input
+  int max_pages = 0; // this domain's page cap; 0: the run's options.max_pages
 };
 
 struct CrawlTotals {
@@ -43,6 +44,12 @@ class Crawler {
   // RequestStop once the domains in flight are done. Totals cover this run.
   CrawlTotals Run(const Source& next, const Sink& sink);
 
+  // Like Run, for a long-running service (a worker, the embedded runner):
+  // the source returning nullopt means "nothing right now" and is asked
+  // again shortly (it must not block for long); Serve returns only after
+  // RequestStop, once the domains in flight are done.
+  CrawlTotals Serve(const Source& next, const Sink& sink);
+
   // Stop taking new inputs; domains in flight finish. Async-signal-safe.
   void RequestStop() { stop_.store(true); }
 
@@ -51,6 +58,7 @@ class Crawler {
 
  private:
   struct Shared;
+  CrawlTotals RunLoops(const Source& next, const Sink& sink, bool serve);
   void RunLoop(Shared& shared);
 
   CrawlOptions options_;

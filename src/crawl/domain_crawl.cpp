@@ -113,7 +113,7 @@ int ErrorRank(ErrorCode c) {
 
 struct DomainCrawl::State {
   Fetcher& fetcher;
-  const CrawlOptions& opts;
+  const CrawlOptions opts;  // a copy: a task may carry its own max_pages
   Domain domain;
   Done done;
   Profile profile;

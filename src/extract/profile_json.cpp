@@ -14,24 +14,6 @@ json OrNull(const std::optional<std::string>& v) { return v ? json(*v) : json(nu
 json ValueOrNull(const std::optional<Sourced>& v) { return v ? json(v->value) : json(nullptr); }
 json SourceOrNull(const std::optional<Sourced>& v) { return v ? json(v->source) : json(nullptr); }
 
-constexpr std::array<std::pair<std::string_view, ErrorCode>, 16> kCodes = {{
-    {"invalid_domain", ErrorCode::kInvalidDomain}, {"dns_failure", ErrorCode::kDnsFailure},
-    {"connect_failed", ErrorCode::kConnectFailed}, {"tls_error", ErrorCode::kTlsError},
-    {"timeout", ErrorCode::kTimeout}, {"http_error", ErrorCode::kHttpError},
-    {"robots_disallowed", ErrorCode::kRobotsDisallowed}, {"blocked_address", ErrorCode::kBlockedAddress},
-    {"too_large", ErrorCode::kTooLarge}, {"no_html", ErrorCode::kNoHtml},
-    {"too_many_redirects", ErrorCode::kTooManyRedirects}, {"bad_encoding", ErrorCode::kBadEncoding},
-    {"protocol_error", ErrorCode::kProtocolError}, {"internal", ErrorCode::kInternal},
-    {"usage", ErrorCode::kUsage}, {"io", ErrorCode::kIo},
-}};
-
-ErrorCode CodeFromName(std::string_view name) {
-  for (const auto& [n, c] : kCodes) {
-    if (ErrorCodeName(c) == name) return c;
-  }
-  return ErrorCode::kInternal;
-}
-
 // Typed reads that report a wrong type instead of throwing.
 struct Reader {
   const json& j;
@@ -195,7 +177,7 @@ Result<Profile> ProfileFromJson(const json& j) {
   if (p.domain.empty() && r.error.empty()) return Fail(ErrorCode::kUsage, "profile has no domain");
   p.input_index = static_cast<int>(j.contains("input_index") ? r.Int(j, "input_index") : -1);
   if (auto e = j.find("error"); e != j.end() && e->is_object()) {
-    p.error = Error{CodeFromName(r.OptStr(*e, "code").value_or("internal")), r.OptStr(*e, "message").value_or("")};
+    p.error = Error{ErrorCodeFromName(r.OptStr(*e, "code").value_or("internal")), r.OptStr(*e, "message").value_or("")};
   } else if (r.Str("status") == "failed") {
     p.error = Error{ErrorCode::kInternal, ""};
   }
