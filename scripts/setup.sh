@@ -13,6 +13,9 @@ PACKAGES=(
   nlohmann-json3-dev libphonenumber-dev libpsl-dev publicsuffix libidn2-dev
   libuchardet-dev libre2-dev libcli11-dev libspdlog-dev libfmt-dev
   libpugixml-dev libexpected-dev
+  libhiredis-dev libsqlite3-dev libpq-dev libcpp-httplib-dev
+  # servers the integration tests and `trawl up` start on loopback
+  redis-server redis-tools postgresql
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev python3 curl time
 )

@@ -1,0 +1,96 @@
+// The SQLite schema and SQLite's own queries (dialect.h).
+#include "store/dialect.h"
+
+namespace trawl {
+namespace {
+
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE jobs (
+  id              TEXT PRIMARY KEY,
+  mode            TEXT NOT NULL CHECK (mode IN ('redis_parallel', 'sequential')),
+  status          TEXT NOT NULL DEFAULT 'pending'
+                  CHECK (status IN ('pending', 'processing', 'completed', 'cancelled')),
+  total           INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL,
+  started_at      INTEGER,
+  finished_at     INTEGER,
+  options         TEXT NOT NULL DEFAULT '{}',
+  fallback_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX jobs_by_created ON jobs (created_at, id);
+
+CREATE TABLE tasks (
+  job_id        TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  domain        TEXT NOT NULL,
+  input_index   INTEGER NOT NULL,
+  state         TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'processing', 'done', 'failed')),
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  error_code    TEXT NOT NULL DEFAULT '',
+  error_message TEXT NOT NULL DEFAULT '',
+  started_at    INTEGER,
+  finished_at   INTEGER,
+  PRIMARY KEY (job_id, domain)
+);
+CREATE INDEX tasks_by_state ON tasks (job_id, state, input_index);
+CREATE INDEX tasks_by_index ON tasks (job_id, input_index);
+
+CREATE TABLE profiles (
+  job_id        TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  domain        TEXT NOT NULL,
+  input_index   INTEGER NOT NULL,
+  ok            INTEGER NOT NULL,
+  error_code    TEXT NOT NULL DEFAULT '',
+  error_message TEXT NOT NULL DEFAULT '',
+  profile_json  TEXT NOT NULL,
+  approval      TEXT NOT NULL DEFAULT 'pending'
+                CHECK (approval IN ('pending', 'approved', 'rejected')),
+  edited_json   TEXT NOT NULL DEFAULT '',
+  reviewed_by   TEXT NOT NULL DEFAULT '',
+  reviewed_at   INTEGER,
+  updated_at    INTEGER NOT NULL,
+  PRIMARY KEY (job_id, domain)
+);
+CREATE INDEX profiles_by_approval ON profiles (job_id, approval, input_index);
+CREATE INDEX profiles_by_index ON profiles (job_id, input_index);
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "jobs, tasks and profiles", kSchemaV1},
+};
+
+// One statement, and run inside BEGIN IMMEDIATE: SQLite has one writer at a
+// time, so two stores can never pick the same pending rows.
+constexpr NamedQuery kClaimTasks = {
+    "claim_tasks",
+    "UPDATE tasks SET state = 'processing', attempts = attempts + 1, started_at = $3, "
+    "finished_at = NULL "
+    "WHERE job_id = $1 AND state = 'pending' AND domain IN ("
+    "  SELECT domain FROM tasks WHERE job_id = $1 AND state = 'pending' "
+    "  ORDER BY input_index LIMIT $2) "
+    "RETURNING job_id, domain, input_index, state, attempts, error_code, error_message, "
+    "started_at, finished_at"};
+
+// json_each yields the array's elements in order with their 0-based index as
+// `key`: one statement inserts a whole chunk of domains.
+constexpr NamedQuery kInsertTasks = {"insert_tasks",
+                                     "INSERT INTO tasks (job_id, domain, input_index) "
+                                     "SELECT $1, value, $2 + key FROM json_each($3)"};
+
+constexpr Dialect kSqlite = {
+    .backend = "sqlite",
+    .begin_write = "BEGIN IMMEDIATE",
+    .create_migrations_table =
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+    .migration_lock = "",  // BEGIN IMMEDIATE already excludes other writers
+    .migrations = kMigrations,
+    .claim_tasks = kClaimTasks,
+    .insert_tasks = kInsertTasks,
+};
+
+}  // namespace
+
+const Dialect& SqliteDialect() { return kSqlite; }
+
+}  // namespace trawl

@@ -1,0 +1,266 @@
+// A real PostgreSQL for tests (postgres_server.h): initdb into a temporary
+// folder, then the postmaster as our child on a free loopback port.
+#include "servers/postgres_server.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <grp.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <thread>
+#include <vector>
+
+namespace trawl::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kInitdbTimeout = std::chrono::seconds(120);
+constexpr auto kStartTimeout = std::chrono::seconds(30);
+constexpr auto kStopTimeout = std::chrono::seconds(15);
+constexpr auto kPollInterval = std::chrono::milliseconds(50);
+
+// The bin folder of the newest PostgreSQL in Debian's layout
+// (/usr/lib/postgresql/<major>/bin); "" when none is installed. Not
+// `pg_config --bindir`, which belongs to the client package and may name a
+// folder without the server.
+std::string BinDir() {
+  std::string best;
+  double best_version = -1;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
+    fs::path bin = entry.path() / "bin";
+    if (!fs::exists(bin / "initdb", ec) || !fs::exists(bin / "postgres", ec)) continue;
+    double version = std::atof(entry.path().filename().c_str());  // "15", "9.6"
+    if (version > best_version) {
+      best_version = version;
+      best = bin.string();
+    }
+  }
+  return best;
+}
+
+// Whom initdb and the server run as: PostgreSQL refuses to run as root, so
+// a root test process hands them to the `postgres` system user.
+struct RunAs {
+  bool drop = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+RunAs ServerUser() {
+  RunAs user;
+  if (geteuid() != 0) return user;
+  if (const passwd* pw = getpwnam("postgres")) {
+    user.drop = true;
+    user.uid = pw->pw_uid;
+    user.gid = pw->pw_gid;
+  }
+  return user;
+}
+
+// Starts `argv` as a child in its own process group (so Kill reaches the
+// server's backends too), as `user`, output appended to `log`. The child is
+// killed if this process dies, so a crashed test leaves no server behind.
+// Returns the child's PID, -1 when fork fails.
+pid_t Spawn(const std::vector<std::string>& argv, const RunAs& user, const std::string& log) {
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = fork();
+  if (pid != 0) return pid;
+  // Child: only async-signal-safe calls from here on.
+  setpgid(0, 0);
+  if (user.drop && (setgroups(0, nullptr) != 0 || setgid(user.gid) != 0 || setuid(user.uid) != 0)) {
+    _exit(126);
+  }
+  prctl(PR_SET_PDEATHSIG, SIGKILL);  // after setuid, which clears it
+  int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  int in = open("/dev/null", O_RDONLY);
+  if (out >= 0) {
+    dup2(out, STDOUT_FILENO);
+    dup2(out, STDERR_FILENO);
+  }
+  if (in >= 0) dup2(in, STDIN_FILENO);
+  execv(args[0], args.data());
+  _exit(127);
+}
+
+// Waits for `pid` to exit, at most `timeout`; its exit status, or -1 when it
+// is still running.
+int WaitExit(pid_t pid, Clock::duration timeout) {
+  auto deadline = Clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid || done < 0) return done == pid ? status : 0;
+    if (Clock::now() >= deadline) return -1;
+    std::this_thread::sleep_for(kPollInterval);
+  }
+}
+
+// A loopback port nothing listens on right now (the kernel's pick).
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+void PrintLog(const std::string& path) {
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::fprintf(stderr, "--- %s ---\n%s\n", path.c_str(), text.c_str());
+}
+
+std::string AdminConninfo(int port) {
+  return fmt::format("host=127.0.0.1 port={} user=trawl dbname=postgres connect_timeout=5", port);
+}
+
+}  // namespace
+
+bool PostgresServer::Available() { return !BinDir().empty(); }
+
+PostgresServer::PostgresServer() {
+  std::string bin = BinDir();
+  if (bin.empty()) return;
+  // /tmp, not $TMPDIR: the socket path (folder + "/.s.PGSQL.PORT") must stay
+  // under the 107 bytes a unix socket name may have.
+  char pattern[] = "/tmp/trawl-pg-XXXXXX";
+  if (mkdtemp(pattern) == nullptr) return;
+  dir_ = pattern;
+  RunAs user = ServerUser();
+  if (user.drop && chown(dir_.c_str(), user.uid, user.gid) != 0) return;
+
+  pid_t initdb = Spawn({bin + "/initdb", "-D", dir_ + "/data", "-U", "trawl", "-A", "trust", "-E",
+                        "UTF8", "--locale=C", "--no-sync"},
+                       user, dir_ + "/initdb.log");
+  if (initdb < 0) return;
+  int status = WaitExit(initdb, kInitdbTimeout);
+  if (status == -1) {
+    kill(initdb, SIGKILL);
+    WaitExit(initdb, kStopTimeout);
+  }
+  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::fprintf(stderr, "initdb failed\n");
+    PrintLog(dir_ + "/initdb.log");
+    return;
+  }
+  port_ = FreePort();
+  Start();
+}
+
+PostgresServer::~PostgresServer() {
+  Stop();
+  if (!dir_.empty()) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+}
+
+bool PostgresServer::Start() {
+  if (pid_ > 0) return true;
+  std::string bin = BinDir();
+  if (bin.empty() || dir_.empty() || port_ == 0) return false;
+  // fsync and full-page writes off: a test database need not survive a
+  // power cut, and they cost most of the time of CREATE DATABASE and commits.
+  pid_t pid =
+      Spawn({bin + "/postgres", "-D", dir_ + "/data", "-p", std::to_string(port_), "-k", dir_, "-c",
+             "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c",
+             "full_page_writes=off", "-c", "shared_buffers=32MB"},
+            ServerUser(), dir_ + "/postgres.log");
+  if (pid < 0) return false;
+  std::string conninfo = AdminConninfo(port_);
+  auto deadline = Clock::now() + kStartTimeout;
+  while (Clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      std::fprintf(stderr, "postgres exited at start\n");
+      PrintLog(dir_ + "/postgres.log");
+      return false;
+    }
+    if (PQping(conninfo.c_str()) == PQPING_OK) {
+      pid_ = pid;
+      return true;
+    }
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  std::fprintf(stderr, "postgres did not accept connections within %lld s\n",
+               static_cast<long long>(kStartTimeout.count()));
+  PrintLog(dir_ + "/postgres.log");
+  kill(-pid, SIGKILL);
+  WaitExit(pid, kStopTimeout);
+  return false;
+}
+
+void PostgresServer::Kill() {
+  if (pid_ <= 0) return;
+  kill(-pid_, SIGKILL);  // the whole group: postmaster and its backends
+  WaitExit(pid_, kStopTimeout);
+  pid_ = -1;
+}
+
+void PostgresServer::Stop() {
+  if (pid_ <= 0) return;
+  // SIGINT is PostgreSQL's "fast" shutdown: clients are disconnected and the
+  // data flushed. SIGTERM ("smart") would wait for every client to leave.
+  kill(pid_, SIGINT);
+  if (WaitExit(pid_, kStopTimeout) == -1) {
+    kill(-pid_, SIGKILL);
+    WaitExit(pid_, kStopTimeout);
+  }
+  pid_ = -1;
+}
+
+std::string PostgresServer::CreateDatabase(const std::string& name) {
+  if (pid_ <= 0 || name.empty() || name.size() > 63) return "";
+  for (char c : name) {
+    bool allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    if (!allowed) return "";
+  }
+  PGconn* conn = PQconnectdb(AdminConninfo(port_).c_str());
+  std::string url;
+  if (PQstatus(conn) == CONNECTION_OK) {
+    // An identifier cannot be a bound parameter; the name was checked above
+    // to be [a-z0-9_]+, so quoting it is enough.
+    std::string sql = fmt::format("CREATE DATABASE \"{}\"", name);
+    PGresult* result = PQexec(conn, sql.c_str());
+    if (PQresultStatus(result) == PGRES_COMMAND_OK) {
+      url = fmt::format("postgresql://trawl@127.0.0.1:{}/{}", port_, name);
+    } else {
+      std::fprintf(stderr, "CREATE DATABASE %s: %s", name.c_str(), PQerrorMessage(conn));
+    }
+    PQclear(result);
+  } else {
+    std::fprintf(stderr, "postgres: %s", PQerrorMessage(conn));
+  }
+  PQfinish(conn);
+  return url;
+}
+
+}  // namespace trawl::testing

@@ -1,0 +1,228 @@
+#include "servers/redis_server.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+namespace trawl::testing {
+namespace {
+
+constexpr int kStartAttempts = 5;
+constexpr auto kReadyTimeout = std::chrono::seconds(10);
+constexpr auto kStopTimeout = std::chrono::seconds(10);
+
+std::string FindRedisServer() {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path != nullptr ? path : "/usr/bin:/usr/local/bin");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (dir.empty()) continue;
+    std::string candidate = dir + "/redis-server";
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+// A loopback port that was free a moment ago (bind to 0, read, close). Another
+// process may take it before redis-server binds; Start then retries.
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  int port = 0;
+  socklen_t len = sizeof addr;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+std::string PercentEncode(const std::string& in) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : in) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+// Whether the server on `port` answers PING with PONG (not LOADING).
+bool Pong(int port, const std::string& password) {
+  timeval tv{1, 0};
+  redisContext* ctx = redisConnectWithTimeout("127.0.0.1", port, tv);
+  if (ctx == nullptr) return false;
+  bool ok = false;
+  if (ctx->err == 0) {
+    redisSetTimeout(ctx, tv);
+    bool authed = true;
+    if (!password.empty()) {
+      const char* argv[] = {"AUTH", password.c_str()};
+      size_t lens[] = {4, password.size()};
+      auto* auth = static_cast<redisReply*>(redisCommandArgv(ctx, 2, argv, lens));
+      authed = auth != nullptr && auth->type == REDIS_REPLY_STATUS;
+      if (auth != nullptr) freeReplyObject(auth);
+    }
+    if (authed) {
+      auto* reply = static_cast<redisReply*>(redisCommand(ctx, "PING"));
+      ok = reply != nullptr && reply->type == REDIS_REPLY_STATUS &&
+           std::strcmp(reply->str, "PONG") == 0;
+      if (reply != nullptr) freeReplyObject(reply);
+    }
+  }
+  redisFree(ctx);
+  return ok;
+}
+
+// Forks and execs redis-server; the child's PID, or -1.
+int Spawn(const std::string& binary, const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(binary.c_str()));
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    // Die with the test process, even when it is killed before its
+    // destructors run, so no server outlives its suite.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
+    int devnull = open("/dev/null", O_RDWR);
+    if (devnull >= 0) {
+      dup2(devnull, STDIN_FILENO);
+      dup2(devnull, STDOUT_FILENO);
+      dup2(devnull, STDERR_FILENO);
+    }
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// Whether `pid` (our child) has exited; reaps it if so.
+bool Exited(int pid) {
+  int status = 0;
+  return waitpid(pid, &status, WNOHANG) == pid;
+}
+
+// Waits for our child `pid` to exit, up to `timeout`; true if it did.
+bool WaitExit(int pid, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (Exited(pid)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+}  // namespace
+
+RedisServer::RedisServer(RedisServerOptions options) : options_(std::move(options)) {
+  if (!Available()) return;
+  char tmpl[] = "/tmp/trawl-redis-XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) return;
+  dir_ = tmpl;
+  for (int attempt = 0; attempt < kStartAttempts && pid_ < 0; ++attempt) {
+    port_ = FreePort();
+    if (port_ > 0) Start();
+  }
+}
+
+RedisServer::~RedisServer() {
+  Stop();
+  if (!dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+}
+
+bool RedisServer::Available() { return !FindRedisServer().empty(); }
+
+std::string RedisServer::url() const {
+  std::string auth = options_.password.empty() ? "" : ":" + PercentEncode(options_.password) + "@";
+  return "redis://" + auth + "127.0.0.1:" + std::to_string(port_) + "/0";
+}
+
+bool RedisServer::Start() {
+  if (pid_ > 0) return true;
+  std::string binary = FindRedisServer();
+  if (binary.empty() || dir_.empty() || port_ <= 0) return false;
+  std::vector<std::string> args{"--port",
+                                std::to_string(port_),
+                                "--bind",
+                                "127.0.0.1",
+                                "--dir",
+                                dir_,
+                                "--appendonly",
+                                options_.appendonly ? "yes" : "no",
+                                "--appendfsync",
+                                "always",
+                                "--save",
+                                "",
+                                "--maxmemory-policy",
+                                options_.maxmemory_policy,
+                                "--daemonize",
+                                "no",
+                                "--logfile",
+                                dir_ + "/redis.log"};
+  if (!options_.password.empty()) args.insert(args.end(), {"--requirepass", options_.password});
+  int pid = Spawn(binary, args);
+  if (pid < 0) return false;
+  auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (Exited(pid)) return false;  // e.g. the port was taken meanwhile
+    if (Pong(port_, options_.password)) {
+      pid_ = pid;
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(pid, SIGKILL);
+  WaitExit(pid, kStopTimeout);
+  return false;
+}
+
+void RedisServer::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  WaitExit(pid_, kStopTimeout);
+  pid_ = -1;
+}
+
+void RedisServer::Stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  if (!WaitExit(pid_, kStopTimeout)) {
+    kill(pid_, SIGKILL);
+    WaitExit(pid_, kStopTimeout);
+  }
+  pid_ = -1;
+}
+
+}  // namespace trawl::testing
