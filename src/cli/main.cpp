@@ -18,6 +18,13 @@ constexpr Command kCommands[] = {
     {"robots", trawl::RunRobots, "check a URL against a robots.txt file (exit 0 allowed, 1 not)"},
     {"sitefarm", trawl::RunSitefarm, "serve the local fixture web farm (tests, demo, benchmarks)"},
     {"score", trawl::RunScore, "score extracted profiles against truth files (precision/recall/F1)"},
+    {"worker", trawl::RunWorker, "one worker: take domains from Redis, crawl, store profiles"},
+    {"workers", trawl::RunWorkers, "start and supervise N worker processes (restart on crash)"},
+    {"monitor", trawl::RunMonitor, "live CPU and memory of all workers, from their heartbeats"},
+    {"serve", trawl::RunServe, "the REST API server (parallel jobs to Redis, embedded ones in-process)"},
+    {"up", trawl::RunUp, "a local parallel stack: redis-server if none, the API server, N workers"},
+    {"submit", trawl::RunSubmit, "submit domains to an API server as a job (--wait to follow it)"},
+    {"status", trawl::RunStatus, "print a job's status from an API server"},
 };
 
 int Usage(FILE* out) {

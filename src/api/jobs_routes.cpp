@@ -1,0 +1,311 @@
+// The job endpoints: submit (parallel or embedded), status with the approved
+// profiles, cancel and retry. Every refusal happens before the first write,
+// so a 4xx leaves nothing stored or queued.
+#include <fmt/core.h>
+
+#include <cmath>
+#include <unordered_map>
+
+#include "api/request_parsing.h"
+#include "api/routes.h"
+#include "core/clock.h"
+
+namespace trawl::api {
+namespace {
+
+using nlohmann::json;
+
+json IsoOrNull(std::optional<int64_t> ms) {
+  if (!ms || *ms <= 0) return nullptr;
+  return FormatIsoTime(*ms);
+}
+
+double Round2(double x) { return std::round(x * 100.0) / 100.0; }
+
+// Domains finished per minute since the job started (until it finished).
+double DomainsPerMinute(const JobRecord& job, int64_t now_ms) {
+  if (!job.started_at_ms) return 0;
+  int64_t end = job.finished_at_ms.value_or(now_ms);
+  double minutes = static_cast<double>(end - *job.started_at_ms) / 60'000.0;
+  if (minutes <= 0) return 0;
+  return Round2(static_cast<double>(job.completed + job.failed) / minutes);
+}
+
+// The profile as clients see it: the stored JSON with the reviewer's edits
+// laid over it.
+json ProfileForClient(const StoredProfile& stored) {
+  json profile = json::parse(stored.profile_json, nullptr, false);
+  if (profile.is_discarded() || !profile.is_object()) {
+    profile = {{"domain", stored.domain}, {"status", stored.ok ? "ok" : "failed"}};
+  }
+  if (!stored.edited_json.empty()) {
+    json edits = json::parse(stored.edited_json, nullptr, false);
+    if (edits.is_object()) {
+      for (auto it = edits.begin(); it != edits.end(); ++it) profile[it.key()] = it.value();
+    }
+  }
+  return profile;
+}
+
+ApiResponse DatabaseError(const Error& error) {
+  return ErrorResponse(FromLibraryError(error, "database"));
+}
+
+// The job `id` from the store; a 404 or 503 response when it cannot be had.
+tl::expected<JobRecord, ApiResponse> LoadJob(ApiContext& ctx, const std::string& id) {
+  auto job = ctx.store->GetJob(id);
+  if (!job) return tl::unexpected(DatabaseError(job.error()));
+  if (!*job) return tl::unexpected(ErrorResponse(404, "not_found", "no job with id '" + id + "'"));
+  return std::move(**job);
+}
+
+// Whether Redis answers; the reason it is not used otherwise.
+std::string RedisProblem(ApiContext& ctx, QueuePool::Lease* lease) {
+  if (!ctx.queues->configured()) return "redis not configured";
+  bool was_connected = (*lease)->client().connected();
+  auto ping = (*lease)->client().Ping();
+  // A pooled connection may be stale (Redis restarted since): the failed
+  // call closed it, so one more try dials afresh. A fresh dial that failed
+  // is not repeated (an unreachable host would cost the timeout twice).
+  if (!ping && was_connected) ping = (*lease)->client().Ping();
+  if (!ping) return "redis unreachable: " + ping.error().message;
+  return "";
+}
+
+// Every task of a job in `state`, paged through so no one call is huge.
+Result<std::vector<TaskRecord>> AllTasks(Store& store, const std::string& job_id,
+                                         const std::string& state, int64_t total) {
+  constexpr int kPage = 10'000;
+  std::vector<TaskRecord> out;
+  for (int64_t offset = 0; offset <= total; offset += kPage) {
+    auto page = store.ListTasks(job_id, state, kPage, offset);
+    if (!page) return tl::unexpected(page.error());
+    out.insert(out.end(), page->begin(), page->end());
+    if (static_cast<int>(page->size()) < kPage) break;
+  }
+  return out;
+}
+
+// Puts a job that Redis could not take into the embedded runner.
+Result<void> FallBackToEmbedded(ApiContext& ctx, const std::string& job_id,
+                                const std::string& reason) {
+  auto changed = ctx.store->SetJobMode(job_id, kModeEmbedded, reason);
+  if (!changed) return tl::unexpected(changed.error());
+  ctx.runner->Wake();
+  return {};
+}
+
+}  // namespace
+
+ApiResponse HandleProcess(ApiContext& ctx, const ApiRequest& request, bool parallel) {
+  auto parsed = ParseJobRequest(request.body, ctx.options.max_job_domains);
+  if (!parsed) return ErrorResponse(parsed.error());
+  const std::vector<std::string>& domains = parsed->domains.domains;
+
+  JobRecord job;
+  job.id = RandomHexId(8);
+  job.status = "pending";
+  job.total = static_cast<int64_t>(domains.size());
+  job.created_at_ms = NowMs();
+  job.options_json = parsed->options_json;
+
+  std::optional<QueuePool::Lease> lease;
+  std::string fallback;
+  if (parallel) {
+    if (ctx.queues->configured()) lease.emplace(ctx.queues->Acquire());
+    fallback = RedisProblem(ctx, lease ? &*lease : nullptr);
+  }
+  bool in_redis = parallel && fallback.empty();
+  job.mode = in_redis ? kModeParallel : kModeEmbedded;
+  job.fallback_reason = fallback;
+  if (auto created = ctx.store->CreateJob(job, domains); !created)
+    return DatabaseError(created.error());
+
+  if (in_redis) {
+    QueueJob queued;
+    queued.id = job.id;
+    queued.status = job.status;
+    queued.mode = job.mode;
+    queued.total = job.total;
+    queued.created_at_ms = job.created_at_ms;
+    queued.options_json = job.options_json;
+    auto enqueued = (*lease)->EnsureGroup();
+    if (enqueued) enqueued = (*lease)->CreateJob(queued, domains);
+    if (!enqueued) {
+      // Redis answered the ping but not the enqueue (it went away, or is
+      // out of memory under noeviction): the job still runs, embedded.
+      job.mode = kModeEmbedded;
+      job.fallback_reason = "redis enqueue failed: " + enqueued.error().message;
+      if (auto moved = FallBackToEmbedded(ctx, job.id, job.fallback_reason); !moved) {
+        return DatabaseError(moved.error());
+      }
+    }
+  } else {
+    ctx.runner->Wake();
+  }
+
+  ApiResponse res;
+  res.status = 202;
+  json rejected = json::array();
+  for (const RejectedInput& r : parsed->domains.rejected) {
+    rejected.push_back({{"input", r.input}, {"reason", r.reason}});
+  }
+  res.body = {{"job_id", job.id},
+              {"mode", job.mode},
+              {"status", job.status},
+              {"total", job.total},
+              {"rejected", std::move(rejected)},
+              {"duplicates", parsed->domains.duplicates},
+              {"status_url", "/api/status/" + job.id}};
+  if (!job.fallback_reason.empty()) res.body["fallback_reason"] = job.fallback_reason;
+  res.headers.emplace_back("Location", "/api/status/" + job.id);
+  return res;
+}
+
+ApiResponse HandleStatus(ApiContext& ctx, const ApiRequest& request) {
+  const std::string& id = request.path_params.at(0);
+  auto paging = ParsePaging(request.Query("limit"), request.Query("offset"));
+  if (!paging) return ErrorResponse(paging.error());
+  auto loaded = LoadJob(ctx, id);
+  if (!loaded) return loaded.error();
+  JobRecord job = std::move(*loaded);
+
+  // A parallel job's live counters are in Redis (the store's catch up as
+  // workers store profiles); the store's stand in while Redis is away.
+  std::string counters_from = "database";
+  if (job.mode == kModeParallel && ctx.queues->configured()) {
+    auto lease = ctx.queues->Acquire();
+    auto queued = lease->GetJob(id);
+    if (queued && *queued) {
+      const QueueJob& q = **queued;
+      counters_from = "redis";
+      if (!q.status.empty()) job.status = q.status;
+      job.total = q.total;
+      job.completed = q.completed;
+      job.failed = q.failed;
+      if (q.started_at_ms > 0) job.started_at_ms = q.started_at_ms;
+      if (q.finished_at_ms > 0) job.finished_at_ms = q.finished_at_ms;
+    }
+  }
+
+  json approved = json::array();
+  if (paging->limit > 0) {
+    ProfileQuery query;
+    query.job_id = id;
+    query.approval = "approved";
+    query.limit = paging->limit;
+    query.offset = paging->offset;
+    auto profiles = ctx.store->ListProfiles(query);
+    if (!profiles) return DatabaseError(profiles.error());
+    for (const StoredProfile& p : *profiles) approved.push_back(ProfileForClient(p));
+  }
+  auto approved_total = ctx.store->CountProfiles(id, "approved");
+  if (!approved_total) return DatabaseError(approved_total.error());
+  auto pending_approval = ctx.store->CountProfiles(id, "pending");
+  if (!pending_approval) return DatabaseError(pending_approval.error());
+
+  ApiResponse res;
+  res.body = {
+      {"job_id", job.id},
+      {"status", job.status},
+      {"mode", job.mode},
+      {"total", job.total},
+      {"completed", job.completed},
+      {"failed", job.failed},
+      {"created_at", IsoOrNull(job.created_at_ms)},
+      {"started_at", IsoOrNull(job.started_at_ms)},
+      {"finished_at", IsoOrNull(job.finished_at_ms)},
+      {"domains_per_minute", DomainsPerMinute(job, NowMs())},
+      {"fallback_reason", job.fallback_reason.empty() ? json(nullptr) : json(job.fallback_reason)},
+      {"counters_from", counters_from},
+      {"approved_data", std::move(approved)},
+      {"approved_total", *approved_total},
+      {"pending_approval", *pending_approval},
+      {"limit", paging->limit},
+      {"offset", paging->offset}};
+  if (job.mode == kModeEmbedded) {
+    auto processing = ctx.store->ListTasks(id, "processing", 10'000, 0);
+    if (processing) res.body["in_flight"] = processing->size();
+  }
+  return res;
+}
+
+ApiResponse HandleCancel(ApiContext& ctx, const ApiRequest& request) {
+  const std::string& id = request.path_params.at(0);
+  auto loaded = LoadJob(ctx, id);
+  if (!loaded) return loaded.error();
+  const JobRecord& job = *loaded;
+  std::string status = job.status;
+  std::optional<QueuePool::Lease> lease;
+  if (job.mode == kModeParallel && ctx.queues->configured()) {
+    lease.emplace(ctx.queues->Acquire());
+    // Redis turns a parallel job completed before the store hears of it.
+    auto queued = (*lease)->GetJob(id);
+    if (queued && *queued && !(*queued)->status.empty()) status = (*queued)->status;
+  }
+  if (status == "completed") {
+    return ErrorResponse(409, "job_finished", "job '" + id + "' is already completed");
+  }
+  auto changed = ctx.store->MarkJobFinished(id, "cancelled", NowMs());
+  if (!changed) return DatabaseError(changed.error());
+  ApiResponse res;
+  res.body = {{"job_id", id}, {"status", "cancelled"}, {"mode", job.mode}, {"changed", *changed}};
+  if (lease) {
+    // Workers skip the tasks of a job Redis holds as cancelled.
+    auto cancelled = (*lease)->CancelJob(id);
+    if (!cancelled) res.body["warning"] = "redis: " + cancelled.error().message;
+  } else {
+    ctx.runner->Wake();
+  }
+  return res;
+}
+
+ApiResponse HandleRetry(ApiContext& ctx, const ApiRequest& request) {
+  const std::string& id = request.path_params.at(0);
+  auto loaded = LoadJob(ctx, id);
+  if (!loaded) return loaded.error();
+  const JobRecord& job = *loaded;
+  if (job.status == "cancelled") {
+    return ErrorResponse(409, "job_cancelled",
+                         "job '" + id + "' was cancelled; submit its domains again");
+  }
+  bool parallel = job.mode == kModeParallel;
+  std::optional<QueuePool::Lease> lease;
+  if (parallel) {
+    if (ctx.queues->configured()) lease.emplace(ctx.queues->Acquire());
+    std::string problem = RedisProblem(ctx, lease ? &*lease : nullptr);
+    if (!problem.empty())
+      return ErrorResponse(503, "redis_unavailable", "cannot retry a parallel job: " + problem);
+  }
+  auto failed = AllTasks(*ctx.store, id, "failed", job.total);
+  if (!failed) return DatabaseError(failed.error());
+  std::unordered_map<std::string, int> index_of;
+  for (const TaskRecord& t : *failed) index_of[t.domain] = t.input_index;
+
+  auto reopened = ctx.store->ReopenFailedTasks(id);
+  if (!reopened) return DatabaseError(reopened.error());
+  ApiResponse res;
+  res.body = {
+      {"job_id", id}, {"retried", reopened->size()}, {"mode", job.mode}, {"status", job.status}};
+  if (reopened->empty()) return res;
+  if (auto ok = ctx.store->ReopenJob(id); !ok) return DatabaseError(ok.error());
+  res.body["status"] = "processing";
+  if (parallel) {
+    std::vector<int> indexes;
+    indexes.reserve(reopened->size());
+    for (const std::string& d : *reopened) indexes.push_back(index_of.count(d) ? index_of[d] : 0);
+    auto requeued = (*lease)->RetryDomains(id, *reopened, indexes);
+    if (!requeued) {
+      std::string reason = "redis retry failed: " + requeued.error().message;
+      if (auto moved = FallBackToEmbedded(ctx, id, reason); !moved)
+        return DatabaseError(moved.error());
+      res.body["mode"] = kModeEmbedded;
+      res.body["fallback_reason"] = reason;
+    }
+  } else {
+    ctx.runner->Wake();
+  }
+  return res;
+}
+
+}  // namespace trawl::api

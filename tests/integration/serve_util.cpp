@@ -1,0 +1,155 @@
+// ServeProcess: a trawl server as a child process for the API tests.
+#include "serve_util.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+
+#include "process_util.h"
+
+namespace trawl::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr char kListening[] = "listening on http://127.0.0.1:";
+
+}  // namespace
+
+ServeProcess::ServeProcess(std::vector<std::string> args) : args_(std::move(args)) { Start(); }
+
+ServeProcess::~ServeProcess() { Stop(SIGTERM); }
+
+std::string ServeProcess::log() const {
+  std::lock_guard lock(mu_);
+  return log_;
+}
+
+bool ServeProcess::Start() {
+  if (pid_ > 0) return ok();
+  port_ = 0;
+  int err[2];
+  if (pipe2(err, O_CLOEXEC) != 0) return false;
+  std::vector<std::string> argv = {TrawlBinary()};
+  argv.insert(argv.end(), args_.begin(), args_.end());
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+  pid_t parent = getpid();
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(devnull, 0);
+    dup2(devnull, 1);
+    dup2(err[1], 2);
+    // The server dies with the test (a crashed test leaves no server behind).
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);
+    execv(cargv[0], cargv.data());
+    _exit(127);
+  }
+  close(err[1]);
+  close(devnull);
+  err_fd_ = err[0];
+  reader_ = std::thread([this, fd = err_fd_] {
+    char buf[4096];
+    for (;;) {
+      ssize_t n = read(fd, buf, sizeof buf);
+      if (n <= 0) break;
+      std::lock_guard lock(mu_);
+      log_.append(buf, static_cast<size_t>(n));
+    }
+  });
+  auto deadline = Clock::now() + std::chrono::seconds(20);
+  while (Clock::now() < deadline) {
+    {
+      std::lock_guard lock(mu_);
+      // The last listening line counts (a restart appends to the same log).
+      size_t at = log_.rfind(kListening);
+      if (at != std::string::npos && at >= restart_mark_) {
+        port_ = std::atoi(log_.c_str() + at + sizeof kListening - 1);
+        if (port_ > 0) return true;
+      }
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      reader_.join();  // the pipe closed with the child
+      close(err_fd_);
+      err_fd_ = -1;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+int ServeProcess::Stop(int sig, int timeout_ms) {
+  int result = 0;
+  if (pid_ > 0) {
+    kill(pid_, sig);
+    int status = 0;
+    bool exited = false;
+    auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (Clock::now() < deadline) {
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        exited = true;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (!exited) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
+    }
+    result = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+    pid_ = -1;
+  }
+  if (reader_.joinable()) reader_.join();  // the pipe closed with the child
+  if (err_fd_ >= 0) {
+    close(err_fd_);
+    err_fd_ = -1;
+  }
+  std::lock_guard lock(mu_);
+  restart_mark_ = log_.size();
+  port_ = 0;
+  return result;
+}
+
+int FreeLoopbackPort() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return 0;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string templ = std::string(base && *base ? base : "/tmp") + "/trawl-api-XXXXXX";
+  if (mkdtemp(templ.data())) path_ = templ;
+}
+
+TempDir::~TempDir() {
+  if (path_.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+}  // namespace trawl::testing
