@@ -1,5 +1,5 @@
 // The job endpoints: submit (parallel or embedded), status with the approved
-// profiles, cancel and retry. Every refusal happens before the first write,
+// profiles, the jobs list, cancel and retry. Every refusal happens before the first write,
 // so a 4xx leaves nothing stored or queued.
 #include <fmt/core.h>
 
@@ -11,14 +11,10 @@
 #include "core/clock.h"
 
 namespace trawl::api {
-namespace {
 
 using nlohmann::json;
 
-json IsoOrNull(std::optional<int64_t> ms) {
-  if (!ms || *ms <= 0) return nullptr;
-  return FormatIsoTime(*ms);
-}
+namespace {
 
 double Round2(double x) { return std::round(x * 100.0) / 100.0; }
 
@@ -31,32 +27,8 @@ double DomainsPerMinute(const JobRecord& job, int64_t now_ms) {
   return Round2(static_cast<double>(job.completed + job.failed) / minutes);
 }
 
-// The profile as clients see it: the stored JSON with the reviewer's edits
-// laid over it.
-json ProfileForClient(const StoredProfile& stored) {
-  json profile = json::parse(stored.profile_json, nullptr, false);
-  if (profile.is_discarded() || !profile.is_object()) {
-    profile = {{"domain", stored.domain}, {"status", stored.ok ? "ok" : "failed"}};
-  }
-  if (!stored.edited_json.empty()) {
-    json edits = json::parse(stored.edited_json, nullptr, false);
-    if (edits.is_object()) {
-      for (auto it = edits.begin(); it != edits.end(); ++it) profile[it.key()] = it.value();
-    }
-  }
-  return profile;
-}
-
 ApiResponse DatabaseError(const Error& error) {
   return ErrorResponse(FromLibraryError(error, "database"));
-}
-
-// The job `id` from the store; a 404 or 503 response when it cannot be had.
-tl::expected<JobRecord, ApiResponse> LoadJob(ApiContext& ctx, const std::string& id) {
-  auto job = ctx.store->GetJob(id);
-  if (!job) return tl::unexpected(DatabaseError(job.error()));
-  if (!*job) return tl::unexpected(ErrorResponse(404, "not_found", "no job with id '" + id + "'"));
-  return std::move(**job);
 }
 
 // Whether Redis answers; the reason it is not used otherwise.
@@ -96,6 +68,51 @@ Result<void> FallBackToEmbedded(ApiContext& ctx, const std::string& job_id,
 }
 
 }  // namespace
+
+// --- views shared with the other route files (declared in routes.h) ---------
+
+json IsoOrNull(std::optional<int64_t> ms) {
+  if (!ms || *ms <= 0) return nullptr;
+  return FormatIsoTime(*ms);
+}
+
+json ProfileForClient(const StoredProfile& stored) {
+  json profile = json::parse(stored.profile_json, nullptr, false);
+  if (profile.is_discarded() || !profile.is_object()) {
+    profile = {{"domain", stored.domain}, {"status", stored.ok ? "ok" : "failed"}};
+  }
+  if (!stored.edited_json.empty()) {
+    json edits = json::parse(stored.edited_json, nullptr, false);
+    if (edits.is_object()) {
+      for (auto it = edits.begin(); it != edits.end(); ++it) profile[it.key()] = it.value();
+    }
+  }
+  return profile;
+}
+
+json JobToJson(const JobRecord& job, int64_t now_ms) {
+  return {
+      {"job_id", job.id},
+      {"status", job.status},
+      {"mode", job.mode},
+      {"total", job.total},
+      {"completed", job.completed},
+      {"failed", job.failed},
+      {"created_at", IsoOrNull(job.created_at_ms)},
+      {"started_at", IsoOrNull(job.started_at_ms)},
+      {"finished_at", IsoOrNull(job.finished_at_ms)},
+      {"domains_per_minute", DomainsPerMinute(job, now_ms)},
+      {"fallback_reason", job.fallback_reason.empty() ? json(nullptr) : json(job.fallback_reason)}};
+}
+
+tl::expected<JobRecord, ApiResponse> LoadJob(ApiContext& ctx, const std::string& id) {
+  auto job = ctx.store->GetJob(id);
+  if (!job) return tl::unexpected(DatabaseError(job.error()));
+  if (!*job) return tl::unexpected(ErrorResponse(404, "not_found", "no job with id '" + id + "'"));
+  return std::move(**job);
+}
+
+// --- the handlers ------------------------------------------------------------
 
 ApiResponse HandleProcess(ApiContext& ctx, const ApiRequest& request, bool parallel) {
   auto parsed = ParseJobRequest(request.body, ctx.options.max_job_domains);
@@ -205,24 +222,13 @@ ApiResponse HandleStatus(ApiContext& ctx, const ApiRequest& request) {
   if (!pending_approval) return DatabaseError(pending_approval.error());
 
   ApiResponse res;
-  res.body = {
-      {"job_id", job.id},
-      {"status", job.status},
-      {"mode", job.mode},
-      {"total", job.total},
-      {"completed", job.completed},
-      {"failed", job.failed},
-      {"created_at", IsoOrNull(job.created_at_ms)},
-      {"started_at", IsoOrNull(job.started_at_ms)},
-      {"finished_at", IsoOrNull(job.finished_at_ms)},
-      {"domains_per_minute", DomainsPerMinute(job, NowMs())},
-      {"fallback_reason", job.fallback_reason.empty() ? json(nullptr) : json(job.fallback_reason)},
-      {"counters_from", counters_from},
-      {"approved_data", std::move(approved)},
-      {"approved_total", *approved_total},
-      {"pending_approval", *pending_approval},
-      {"limit", paging->limit},
-      {"offset", paging->offset}};
+  res.body = JobToJson(job, NowMs());
+  res.body["counters_from"] = counters_from;
+  res.body["approved_data"] = std::move(approved);
+  res.body["approved_total"] = *approved_total;
+  res.body["pending_approval"] = *pending_approval;
+  res.body["limit"] = paging->limit;
+  res.body["offset"] = paging->offset;
   if (job.mode == kModeEmbedded) {
     auto processing = ctx.store->ListTasks(id, "processing", 10'000, 0);
     if (processing) res.body["in_flight"] = processing->size();
@@ -305,6 +311,29 @@ ApiResponse HandleRetry(ApiContext& ctx, const ApiRequest& request) {
   } else {
     ctx.runner->Wake();
   }
+  return res;
+}
+
+ApiResponse HandleListJobs(ApiContext& ctx, const ApiRequest& request) {
+  auto paging = ParsePaging(request.Query("limit"), request.Query("offset"));
+  if (!paging) return ErrorResponse(paging.error());
+  // Counters come from the database: a parallel job's catch up with Redis
+  // as workers store profiles, and one Redis round trip per listed job
+  // would make a page of 1000 jobs slow. The status route has the live ones.
+  json jobs = json::array();
+  if (paging->limit > 0) {
+    auto listed = ctx.store->ListJobs(paging->limit, paging->offset);
+    if (!listed) return DatabaseError(listed.error());
+    int64_t now_ms = NowMs();
+    for (const JobRecord& job : *listed) jobs.push_back(JobToJson(job, now_ms));
+  }
+  auto total = ctx.store->CountJobs();
+  if (!total) return DatabaseError(total.error());
+  ApiResponse res;
+  res.body = {{"jobs", std::move(jobs)},
+              {"total", *total},
+              {"limit", paging->limit},
+              {"offset", paging->offset}};
   return res;
 }
 

@@ -26,7 +26,8 @@ constexpr Route kRoutes[] = {
     {"POST", "/api/process_redis", ProcessParallel}, {"POST", "/api/process", ProcessEmbedded},
     {"GET", "/api/status/{}", HandleStatus},         {"POST", "/api/jobs/{}/cancel", HandleCancel},
     {"POST", "/api/jobs/{}/retry", HandleRetry},     {"GET", "/api/health", HandleHealth},
-    {"GET", "/api/worker_stats", HandleWorkerStats},
+    {"GET", "/api/worker_stats", HandleWorkerStats}, {"GET", "/api/jobs", HandleListJobs},
+    {"GET", "/api/approvals", HandleListApprovals},  {"POST", "/api/approvals", HandleReview},
 };
 
 std::vector<std::string_view> Segments(std::string_view path) {

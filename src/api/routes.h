@@ -5,6 +5,7 @@
 // and share only the ApiContext (see context.h).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -36,6 +37,21 @@ ApiResponse Dispatch(ApiContext& ctx, ApiRequest request);
 // constant time (no early exit on the first differing byte).
 bool BearerMatches(const std::string& authorization, const std::string& token);
 
+// --- views shared by the route files (jobs_routes.cpp) ------------------------
+// An ISO 8601 UTC time, or null for an unset (or non-positive) time.
+nlohmann::json IsoOrNull(std::optional<int64_t> ms);
+// The job as the status and jobs-list routes show it: job_id, status, mode,
+// total, completed, failed, created_at, started_at, finished_at,
+// domains_per_minute, fallback_reason. Cannot fail.
+nlohmann::json JobToJson(const JobRecord& job, int64_t now_ms);
+// The profile as clients see it: the stored profile JSON with the reviewer's
+// edits (edited_json) laid over it, key by key. Cannot fail: a profile that
+// does not parse shows as {domain, status}.
+nlohmann::json ProfileForClient(const StoredProfile& stored);
+// The job `id` from the store; on failure the response to send: 404
+// not_found for an unknown job, 503/500 for a database error.
+tl::expected<JobRecord, ApiResponse> LoadJob(ApiContext& ctx, const std::string& id);
+
 // --- jobs_routes.cpp ---------------------------------------------------------
 // POST /api/process_redis (`parallel` true) and POST /api/process.
 ApiResponse HandleProcess(ApiContext& ctx, const ApiRequest& request, bool parallel);
@@ -45,6 +61,14 @@ ApiResponse HandleStatus(ApiContext& ctx, const ApiRequest& request);
 ApiResponse HandleCancel(ApiContext& ctx, const ApiRequest& request);
 // POST /api/jobs/{job_id}/retry
 ApiResponse HandleRetry(ApiContext& ctx, const ApiRequest& request);
+// GET /api/jobs?limit=&offset=
+ApiResponse HandleListJobs(ApiContext& ctx, const ApiRequest& request);
+
+// --- approvals_routes.cpp ----------------------------------------------------
+// GET /api/approvals?job_id=&state=&limit=&offset=
+ApiResponse HandleListApprovals(ApiContext& ctx, const ApiRequest& request);
+// POST /api/approvals: approve or reject profiles, with edits.
+ApiResponse HandleReview(ApiContext& ctx, const ApiRequest& request);
 
 // --- health_routes.cpp -------------------------------------------------------
 // GET /api/health

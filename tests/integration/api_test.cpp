@@ -18,6 +18,7 @@
 #include "api/routes.h"
 #include "process_util.h"
 #include "queue/redis_client.h"
+#include "api_call_util.h"
 #include "serve_util.h"
 #include "servers/redis_server.h"
 #include "store/store.h"
@@ -30,38 +31,6 @@ using Clock = std::chrono::steady_clock;
 
 // ---- helpers ---------------------------------------------------------------
 
-struct Call {
-  int status = 0;  // 0: no answer
-  json body;       // null when the body is not JSON
-  std::string raw;
-  std::string allow;  // the Allow header
-};
-
-Call Send(ApiClient& client, const std::string& method, const std::string& path,
-          const std::string& body = "") {
-  Call call;
-  auto reply = client.Send(method, path, body);
-  if (!reply) {
-    ADD_FAILURE() << method << " " << path << ": " << reply.error().message;
-    return call;
-  }
-  call.status = reply->status;
-  call.raw = reply->body;
-  call.allow = reply->Header("Allow");
-  call.body = json::parse(reply->body, nullptr, false);
-  if (call.body.is_discarded()) call.body = nullptr;
-  return call;
-}
-Call Get(ApiClient& c, const std::string& path) { return Send(c, "GET", path); }
-Call Post(ApiClient& c, const std::string& path, const std::string& body) {
-  return Send(c, "POST", path, body);
-}
-
-std::string ErrorCode(const Call& call) {
-  if (!call.body.is_object() || !call.body.contains("error"))
-    return "(no error object: " + call.raw + ")";
-  return call.body["error"].value("code", "");
-}
 
 // `serve` on a free port with the database in `dir`. Unless `extra` points
 // the crawler at the farm, every host goes to a closed loopback port, so an
@@ -76,10 +45,6 @@ std::vector<std::string> ServeArgs(const TempDir& dir, std::vector<std::string> 
   return args;
 }
 
-// Farm flags for a server whose embedded jobs crawl the farm.
-std::vector<std::string> FarmFlags(const FarmProcess& farm) {
-  return {"--allow-private", "--connect-to", farm.connect_to(), "--timeout", "10"};
-}
 
 int64_t JobCount(const TempDir& dir) {
   auto store = Store::Open(dir.File("trawl.db"));
@@ -113,21 +78,6 @@ std::map<std::string, std::string> RedisHash(const std::string& redis_url, const
 }
 
 // Polls the status until the job is completed or cancelled.
-json WaitForJob(ApiClient& client, const std::string& id, int timeout_s = 120) {
-  auto deadline = Clock::now() + std::chrono::seconds(timeout_s);
-  json last;
-  while (Clock::now() < deadline) {
-    Call s = Get(client, "/api/status/" + id + "?limit=0");
-    if (s.status == 200) {
-      last = s.body;
-      std::string state = last.value("status", "");
-      if (state == "completed" || state == "cancelled") return last;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  ADD_FAILURE() << "job " << id << " did not finish in " << timeout_s << " s: " << last.dump();
-  return last;
-}
 
 std::set<std::string> DomainsOf(const json& profiles) {
   std::set<std::string> out;
