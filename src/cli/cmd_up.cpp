@@ -2,8 +2,10 @@
 // here when none answers and it is installed), the API server in this
 // process, and `trawl workers -n N` as a child. Ctrl+C stops the workers,
 // then the server, then the redis-server it started, in that order.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -137,9 +139,29 @@ pid_t StartRedis(const RedisConfig& config, const fs::path& data_dir) {
                                    "--appendonly", "yes",       "--maxmemory-policy",
                                    "noeviction",   "--save",    ""};
   if (!config.password.empty()) {
-    // The server must ask for the password the URL carries.
-    argv.push_back("--requirepass");
-    argv.push_back(config.password);
+    // The server must ask for the password the URL carries. It goes into a
+    // config file only we can read (redis-server takes a config file as its
+    // first argument), not onto the command line where `ps` would show it.
+    fs::path conf = dir / "trawl-up.conf";
+    int fd = open(conf.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0 || fchmod(fd, 0600) != 0) {
+      std::fprintf(stderr, "trawl up: cannot write %s\n", conf.c_str());
+      if (fd >= 0) close(fd);
+      return -1;
+    }
+    std::string quoted;
+    for (char c : config.password) {
+      if (c == '"' || c == '\\') quoted.push_back('\\');
+      quoted.push_back(c);
+    }
+    std::string line = "requirepass \"" + quoted + "\"\n";
+    bool written = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    close(fd);
+    if (!written) {
+      std::fprintf(stderr, "trawl up: cannot write %s\n", conf.c_str());
+      return -1;
+    }
+    argv.insert(argv.begin() + 1, conf.string());
   }
   pid_t pid = SpawnChild(argv, {});
   if (pid < 0) return -1;
