@@ -5,6 +5,7 @@
 // Internal to src/api; pure values, thread-safe to copy.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <tl/expected.hpp>
@@ -29,11 +30,25 @@ inline tl::unexpected<ApiError> Refuse(int status, std::string code, std::string
   return tl::unexpected<ApiError>(ApiError{status, std::move(code), std::move(message)});
 }
 
-// What a route handler answers: a status, a JSON body and extra headers.
+// One step of a streamed body (ApiResponse::stream).
+enum class StreamStep {
+  kMore,    // `chunk` holds the next piece; call again
+  kDone,    // `chunk` holds the last piece (may be empty); the body is complete
+  kFailed,  // stop now: the connection is closed without the final chunk, so
+            // the client sees a truncated body rather than a short "complete" one
+};
+
+// What a route handler answers: a status, a JSON body and extra headers; or,
+// when `stream` is set, a body of `content_type` produced piece by piece
+// (sent chunked; `body` is then ignored). `stream` is called on the request's
+// thread, one call after the other, until it returns kDone or kFailed, or
+// the client goes away; copies of it must share their state.
 struct ApiResponse {
   int status = 200;
   nlohmann::json body = nlohmann::json::object();
   std::vector<std::pair<std::string, std::string>> headers;
+  std::string content_type;  // of a streamed body
+  std::function<StreamStep(std::string& chunk)> stream;
 };
 
 // {"error": {"code", "message"}} with the error's status. Cannot fail.

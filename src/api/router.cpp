@@ -28,6 +28,7 @@ constexpr Route kRoutes[] = {
     {"POST", "/api/jobs/{}/retry", HandleRetry},     {"GET", "/api/health", HandleHealth},
     {"GET", "/api/worker_stats", HandleWorkerStats}, {"GET", "/api/jobs", HandleListJobs},
     {"GET", "/api/approvals", HandleListApprovals},  {"POST", "/api/approvals", HandleReview},
+    {"GET", "/api/jobs/{}/results", HandleExport},
 };
 
 std::vector<std::string_view> Segments(std::string_view path) {
@@ -68,6 +69,12 @@ std::optional<std::string> ApiRequest::Query(const std::string& name) const {
   auto it = query.find(name);
   if (it == query.end()) return std::nullopt;
   return it->second;
+}
+
+std::vector<std::pair<std::string, std::string>> RouteTable() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Route& route : kRoutes) out.emplace_back(route.method, route.pattern);
+  return out;
 }
 
 bool BearerMatches(const std::string& authorization, const std::string& token) {

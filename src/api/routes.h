@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "api/context.h"
@@ -36,6 +37,11 @@ ApiResponse Dispatch(ApiContext& ctx, ApiRequest request);
 // Whether `authorization` is "Bearer <token>" for `token`, compared in
 // constant time (no early exit on the first differing byte).
 bool BearerMatches(const std::string& authorization, const std::string& token);
+
+// Every route the server answers, as (method, path pattern) in table order;
+// a path parameter shows as "{}" ("/api/status/{}"). docs/openapi.yaml is
+// checked against it (tests/unit/openapi_test.cpp). Cannot fail.
+std::vector<std::pair<std::string, std::string>> RouteTable();
 
 // --- views shared by the route files (jobs_routes.cpp) ------------------------
 // An ISO 8601 UTC time, or null for an unset (or non-positive) time.
@@ -69,6 +75,11 @@ ApiResponse HandleListJobs(ApiContext& ctx, const ApiRequest& request);
 ApiResponse HandleListApprovals(ApiContext& ctx, const ApiRequest& request);
 // POST /api/approvals: approve or reject profiles, with edits.
 ApiResponse HandleReview(ApiContext& ctx, const ApiRequest& request);
+
+// --- export_routes.cpp -------------------------------------------------------
+// GET /api/jobs/{job_id}/results?format=jsonl|json|csv&approved=0|1: the
+// job's profiles, streamed page by page (see docs/api.md).
+ApiResponse HandleExport(ApiContext& ctx, const ApiRequest& request);
 
 // --- health_routes.cpp -------------------------------------------------------
 // GET /api/health

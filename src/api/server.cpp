@@ -34,9 +34,24 @@ bool IsLoopbackHost(const std::string& host) {
 
 void WriteResponse(const api::ApiResponse& out, httplib::Response& res) {
   res.status = out.status;
-  // Rejected inputs may hold any bytes a client sent: never throw on them.
-  res.set_content(out.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json");
+  if (out.stream) {
+    // Sent chunked as the handler produces it (exports): httplib calls the
+    // provider until done() or a false return. An empty write would end
+    // httplib's loop without the final chunk, so empty pieces are skipped.
+    res.set_chunked_content_provider(
+        out.content_type, [stream = out.stream](size_t, httplib::DataSink& sink) {
+          std::string chunk;
+          api::StreamStep step = stream(chunk);
+          if (step == api::StreamStep::kFailed) return false;
+          if (!chunk.empty() && !sink.write(chunk.data(), chunk.size())) return false;
+          if (step == api::StreamStep::kDone) sink.done();
+          return true;
+        });
+  } else {
+    // Rejected inputs may hold any bytes a client sent: never throw on them.
+    res.set_content(out.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                    "application/json");
+  }
   for (const auto& [name, value] : out.headers) res.set_header(name, value);
 }
 
