@@ -17,7 +17,7 @@ PACKAGES=(
   # servers the integration tests and `trawl up` start on loopback
   redis-server redis-tools postgresql
   # tests and benchmarks
-  libgtest-dev libgmock-dev googletest libbenchmark-dev python3 curl time
+  libgtest-dev libgmock-dev googletest libbenchmark-dev python3 python3-yaml curl time
 )
 
 if [[ "${TRAWL_SETUP_SKIP_APT:-0}" == "1" ]]; then

@@ -28,19 +28,6 @@ using nlohmann::json;
 Call Review(ApiClient& c, const json& body) { return Post(c, "/api/approvals", body.dump()); }
 
 
-// `serve` without Redis on a free port with the database in `dir`; `extra`
-// adds flags. Without farm flags every host goes to a closed loopback port,
-// so an embedded job fails fast and nothing leaves the machine.
-std::vector<std::string> ServeArgs(const TempDir& dir, std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"serve",   "--port", "0", "--db", dir.File("trawl.db"),
-                                   "--redis", ""};
-  if (extra.empty()) {
-    extra = {"--allow-private", "--connect-to",
-             "::127.0.0.1:" + std::to_string(FreeLoopbackPort())};
-  }
-  args.insert(args.end(), extra.begin(), extra.end());
-  return args;
-}
 
 
 // Polls the status until the job is completed or cancelled.
@@ -75,8 +62,6 @@ json ReviewSnapshot(ApiClient& client, const std::string& id) {
   return out;
 }
 
-#define ASSERT_SERVING(server) \
-  ASSERT_TRUE((server).ok()) << "server did not start:\n" << (server).log()
 
 const char* const kJobKeys[] = {
     "job_id",         "status",     "mode",       "total",       "completed",
@@ -87,7 +72,7 @@ const char* const kJobKeys[] = {
 
 TEST(ApiApprovals, JobsListIsNewestFirstPagedAndCountedLikeTheStatus) {
   TempDir dir;
-  ServeProcess server(ServeArgs(dir));
+  ServeProcess server(EmbeddedServeArgs(dir));
   ASSERT_SERVING(server);
   ApiClient client(server.url(), "");
 
@@ -164,7 +149,7 @@ TEST(ApiApprovals, ReviewApprovesRejectsAndEditsWithWhoAndWhen) {
   FarmProcess farm({"--bulk", "6"});
   ASSERT_GT(farm.port(), 0);
   TempDir dir;
-  ServeProcess server(ServeArgs(dir, FarmFlags(farm)));
+  ServeProcess server(EmbeddedServeArgs(dir, FarmFlags(farm)));
   ASSERT_SERVING(server);
   ApiClient client(server.url(), "");
   std::string id = RunEmbeddedJob(client, BulkDomains(0, 6));
@@ -307,7 +292,7 @@ TEST(ApiApprovals, AllReviewsEveryPendingProfileOfABigJobBatchByBatch) {
   constexpr int kProfiles = 2345;
   constexpr int kWithoutProfile = 5;
   TempDir dir;
-  ServeProcess server(ServeArgs(dir));
+  ServeProcess server(EmbeddedServeArgs(dir));
   ASSERT_SERVING(server);
   ApiClient client(server.url(), "");
   std::string id = "b16b16b16b16b16b";
@@ -370,7 +355,7 @@ TEST(ApiApprovals, RefusedRequestsAnswerJsonErrorsAndChangeNothing) {
   FarmProcess farm({"--bulk", "2"});
   ASSERT_GT(farm.port(), 0);
   TempDir dir;
-  ServeProcess server(ServeArgs(dir, FarmFlags(farm)));
+  ServeProcess server(EmbeddedServeArgs(dir, FarmFlags(farm)));
   ASSERT_SERVING(server);
   ApiClient client(server.url(), "");
   std::string id = RunEmbeddedJob(client, BulkDomains(0, 2));

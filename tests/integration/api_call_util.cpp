@@ -62,4 +62,13 @@ std::vector<std::string> FarmFlags(const FarmProcess& farm) {
   return {"--allow-private", "--connect-to", farm.connect_to(), "--timeout", "10"};
 }
 
+std::vector<std::string> EmbeddedServeArgs(const TempDir& dir, std::vector<std::string> extra) {
+  std::vector<std::string> args = {"serve", "--port", "0", "--db", dir.File("trawl.db"), "--redis", ""};
+  if (extra.empty()) {
+    extra = {"--allow-private", "--connect-to", "::127.0.0.1:" + std::to_string(FreeLoopbackPort())};
+  }
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
 }  // namespace trawl::testing

@@ -10,6 +10,7 @@
 
 #include "api/client.h"
 #include "process_util.h"
+#include "serve_util.h"
 
 namespace trawl::testing {
 
@@ -32,6 +33,14 @@ std::string ErrorMessage(const Call& call);
 // Polls /api/status/{id} until the job is completed or cancelled; its last
 // status (a test failure after `timeout_s`).
 nlohmann::json WaitForJob(ApiClient& client, const std::string& id, int timeout_s = 120);
+
+// `serve --port 0` without Redis, its database in `dir`. `extra` replaces
+// the default fetch flags, which send every host to a closed loopback port
+// (so an embedded job fails fast and nothing leaves the machine).
+std::vector<std::string> EmbeddedServeArgs(const TempDir& dir, std::vector<std::string> extra = {});
+
+#define ASSERT_SERVING(server) \
+  ASSERT_TRUE((server).ok()) << "server did not start:\n" << (server).log()
 
 // Fetch flags that send every host to the farm.
 std::vector<std::string> FarmFlags(const FarmProcess& farm);

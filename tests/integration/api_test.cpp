@@ -85,9 +85,6 @@ std::set<std::string> DomainsOf(const json& profiles) {
   return out;
 }
 
-#define ASSERT_SERVING(server) \
-  ASSERT_TRUE((server).ok()) << "server did not start:\n" << (server).log()
-
 // ---- request parsing and the token check (no server) ------------------------
 
 TEST(ApiParsing, SplitsTextOnSpacesCommasSemicolonsAndNewlines) {
