@@ -94,12 +94,34 @@ struct ApiServer::Impl {
 
   Result<void> Bind();
   void SetUpHttp();
+  // Adds CORS headers when --cors-origin allows the request's Origin; true when
+  // it answered a preflight (nothing more to do).
+  bool HandleCors(const httplib::Request& req, httplib::Response& res);
   void Serve(const httplib::Request& req, std::string body, httplib::Response& res);
   void ServeWithBody(const httplib::Request& req, httplib::Response& res,
                      const httplib::ContentReader& reader);
 };
 
+// CORS, only when --cors-origin names an origin: the allowed origin is
+// echoed on its requests, and its preflights are answered here, before the
+// token check (browsers send preflights without credentials).
+bool ApiServer::Impl::HandleCors(const httplib::Request& req, httplib::Response& res) {
+  const std::string& allowed = options.cors_origin;
+  if (allowed.empty() || !req.has_header("Origin")) return false;
+  std::string origin = req.get_header_value("Origin");
+  if (allowed != "*" && origin != allowed) return false;
+  res.set_header("Access-Control-Allow-Origin", allowed == "*" ? "*" : origin);
+  res.set_header("Vary", "Origin");
+  if (req.method != "OPTIONS" || !req.has_header("Access-Control-Request-Method")) return false;
+  res.status = 204;
+  res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+  res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+  res.set_header("Access-Control-Max-Age", "600");
+  return true;
+}
+
 void ApiServer::Impl::Serve(const httplib::Request& req, std::string body, httplib::Response& res) {
+  if (HandleCors(req, res)) return;
   api::ApiRequest request;
   request.method = req.method;
   request.path = req.path;

@@ -28,6 +28,10 @@ struct ServerOptions {
   int64_t max_body_bytes = 16 << 20;
   std::string token;  // "" → no auth (loopback only unless insecure_no_auth)
   bool insecure_no_auth = false;
+  // The one browser origin allowed to call the API from another site
+  // ("https://crm.example.com", or "*"); "" (the default): CORS stays off
+  // and browsers refuse cross-origin calls.
+  std::string cors_origin;
 };
 
 class ApiServer {

@@ -48,6 +48,9 @@ int RunServe(int argc, char** argv) {
   app.add_flag(
       "--insecure-no-auth", options.insecure_no_auth,
       "allow a non-loopback --host without a token (anyone who reaches it can submit jobs)");
+  app.add_option("--cors-origin", options.cors_origin,
+                 "allow this browser origin (or *) to call the API cross-site; default: CORS off")
+      ->envname("TRAWL_CORS_ORIGIN");
   app.add_option("--max-job-domains", options.max_job_domains, "distinct domains one job may hold")
       ->envname("TRAWL_MAX_JOB_DOMAINS")
       ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}))
