@@ -14,4 +14,8 @@ std::string AsciiLower(std::string_view s);
 // `s` without leading and trailing ASCII whitespace (space, \t, \n, \r, \f, \v).
 std::string_view TrimAsciiSpace(std::string_view s);
 
+// `s` with every byte outside RFC 3986's unreserved set (A-Z a-z 0-9 - . _ ~)
+// written as %XX (upper-case hex), for the user part of a URL. Cannot fail.
+std::string PercentEncode(std::string_view s);
+
 }  // namespace trawl

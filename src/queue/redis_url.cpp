@@ -8,6 +8,8 @@
 
 #include "queue/redis_client.h"
 
+#include "core/text.h"
+
 namespace trawl {
 namespace {
 
@@ -36,21 +38,6 @@ bool PercentDecode(std::string_view in, std::string* out) {
     i += 2;
   }
   return true;
-}
-
-std::string PercentEncode(std::string_view in) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : in) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
 }
 
 // A non-negative decimal integer that is all of `text` and at most `max`.

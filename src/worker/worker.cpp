@@ -46,26 +46,30 @@ int WorkerRun::ClaimRoom() {
   return static_cast<int>(std::max<int64_t>(room, 0));
 }
 
+std::vector<QueuedTask> WorkerRun::ClaimRound(TaskQueue& queue, int& failures) {
+  int room = ClaimRoom();
+  if (room <= 0) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, std::chrono::milliseconds(200));
+    return {};
+  }
+  auto claimed = queue.Claim(id_, room, kClaimBlockMs, o_.visibility_ms);
+  if (!claimed) {
+    redis_outage_.Failed(claimed.error());
+    SleepUnless(RetryDelayMs(std::min(failures++, 16)), [this] { return Stopping(); });
+    return {};
+  }
+  redis_outage_.Succeeded();
+  failures = 0;
+  return std::move(*claimed);
+}
+
 void WorkerRun::ClaimLoop() {
   TaskQueue queue(o_.redis);
   JobCache jobs;
   int failures = 0;
   while (!Stopping()) {
-    int room = ClaimRoom();
-    if (room <= 0) {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait_for(lock, std::chrono::milliseconds(200));
-      continue;
-    }
-    auto claimed = queue.Claim(id_, room, kClaimBlockMs, o_.visibility_ms);
-    if (!claimed) {
-      redis_outage_.Failed(claimed.error());
-      SleepUnless(RetryDelayMs(std::min(failures++, 16)), [this] { return Stopping(); });
-      continue;
-    }
-    redis_outage_.Succeeded();
-    failures = 0;
-    for (auto& task : *claimed) Admit(queue, jobs, std::move(task));
+    for (auto& task : ClaimRound(queue, failures)) Admit(queue, jobs, std::move(task));
   }
 }
 
@@ -120,29 +124,16 @@ void WorkerRun::NoopLoop() {
   TaskQueue queue(o_.redis);
   int failures = 0;
   while (!Stopping()) {
-    int room = ClaimRoom();
-    if (room <= 0) {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait_for(lock, std::chrono::milliseconds(200));
-      continue;
-    }
-    auto claimed = queue.Claim(id_, room, kClaimBlockMs, o_.visibility_ms);
-    if (!claimed) {
-      redis_outage_.Failed(claimed.error());
-      SleepUnless(RetryDelayMs(std::min(failures++, 16)), [this] { return Stopping(); });
-      continue;
-    }
-    redis_outage_.Succeeded();
-    failures = 0;
-    if (claimed->empty()) continue;
-    std::vector<bool> ok(claimed->size(), true);
+    std::vector<QueuedTask> claimed = ClaimRound(queue, failures);
+    if (claimed.empty()) continue;
+    std::vector<bool> ok(claimed.size(), true);
     auto done = Persist(
-        redis_outage_, [&] { return queue.CompleteBatch(*claimed, ok); },
+        redis_outage_, [&] { return queue.CompleteBatch(claimed, ok); },
         [this] { return Abandoned(); });
-    if (done) processed_ += static_cast<int64_t>(claimed->size());
+    if (done) processed_ += static_cast<int64_t>(claimed.size());
     std::lock_guard<std::mutex> lock(mu_);
-    claimed_ += static_cast<int64_t>(claimed->size());
-    resolved_ += static_cast<int64_t>(claimed->size());
+    claimed_ += static_cast<int64_t>(claimed.size());
+    resolved_ += static_cast<int64_t>(claimed.size());
     cv_.notify_all();
   }
 }

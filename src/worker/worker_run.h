@@ -56,6 +56,10 @@ class WorkerRun {
  private:
   // --- the claimer ------------------------------------------------------
   int ClaimRoom();
+  // One claim round: waits while there is no room, claims up to the room
+  // left. Empty when there is nothing (no room, Redis away — `failures`
+  // counts the outage for backoff — or no task within the block time).
+  std::vector<QueuedTask> ClaimRound(TaskQueue& queue, int& failures);
   void ClaimLoop();
   void Admit(TaskQueue& queue, JobCache& jobs, QueuedTask task);
   void Drop(TaskQueue& queue, const QueuedTask& task, const std::string& why);

@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "servers/ports.h"
+
 namespace trawl::testing {
 
 class ServeProcess {
@@ -46,9 +48,6 @@ class ServeProcess {
   std::string log_;
   size_t restart_mark_ = 0;  // log_ size at the last Stop: older lines are stale
 };
-
-// A loopback TCP port free a moment ago (another process may take it).
-int FreeLoopbackPort();
 
 // A fresh folder under $TMPDIR, removed with everything in it on destruction.
 class TempDir {

@@ -1,6 +1,7 @@
 // A real PostgreSQL for tests (postgres_server.h): initdb into a temporary
 // folder, then the postmaster as our child on a free loopback port.
 #include "servers/postgres_server.h"
+#include "servers/ports.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -115,23 +116,6 @@ int WaitExit(pid_t pid, Clock::duration timeout) {
   }
 }
 
-// A loopback port nothing listens on right now (the kernel's pick).
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
 void PrintLog(const std::string& path) {
   std::ifstream in(path);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -171,7 +155,7 @@ PostgresServer::PostgresServer() {
     PrintLog(dir_ + "/initdb.log");
     return;
   }
-  port_ = FreePort();
+  port_ = FreeLoopbackPort();
   Start();
 }
 

@@ -1,5 +1,8 @@
 #include "servers/redis_server.h"
 
+#include "core/text.h"
+#include "servers/ports.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <hiredis/hiredis.h>
@@ -36,40 +39,6 @@ std::string FindRedisServer() {
     if (access(candidate.c_str(), X_OK) == 0) return candidate;
   }
   return "";
-}
-
-// A loopback port that was free a moment ago (bind to 0, read, close). Another
-// process may take it before redis-server binds; Start then retries.
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  int port = 0;
-  socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
-std::string PercentEncode(const std::string& in) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : in) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
 }
 
 // Whether the server on `port` answers PING with PONG (not LOADING).
@@ -149,7 +118,7 @@ RedisServer::RedisServer(RedisServerOptions options) : options_(std::move(option
   if (mkdtemp(tmpl) == nullptr) return;
   dir_ = tmpl;
   for (int attempt = 0; attempt < kStartAttempts && pid_ < 0; ++attempt) {
-    port_ = FreePort();
+    port_ = FreeLoopbackPort();
     if (port_ > 0) Start();
   }
 }

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "servers/ports.h"
 #include "store_test_util.h"
 
 namespace trawl::store_test {
@@ -32,7 +33,7 @@ TEST(StoreOpenTest, MalformedPostgresUrlIsUsageError) {
 
 TEST(StoreOpenTest, PostgresWithNothingListeningIsUnavailable) {
   auto start = std::chrono::steady_clock::now();
-  auto store = Store::Open(fmt::format("postgresql://trawl@127.0.0.1:{}/trawl", UnusedPort()));
+  auto store = Store::Open(fmt::format("postgresql://trawl@127.0.0.1:{}/trawl", testing::FreeLoopbackPort()));
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                   start)
                 .count();

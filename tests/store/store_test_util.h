@@ -25,8 +25,6 @@ trawl::testing::PostgresServer& SharedPostgres();
 std::string FreshDatabase();
 // A new folder under /tmp; "" on failure. The caller removes it.
 std::string MakeTempDir();
-// A loopback port nothing listens on right now.
-int UnusedPort();
 
 // "d0.test", "d1.test", ... (`prefix` replaces "d").
 std::vector<std::string> Domains(int n, const std::string& prefix = "d");
