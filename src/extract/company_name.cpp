@@ -67,9 +67,14 @@ bool IsGeneric(std::string_view lower) {
   return lower.starts_with("welcome to ") && lower.size() < 12;
 }
 
-bool Plausible(std::string_view name) {
+// `declared`: the site states this as its name (JSON-LD, og:site_name). Such
+// a name is reported even when it holds markup characters ("<", ">", "="):
+// it is the site's own claim, shown as text by every consumer; the same
+// characters in a title or heading are taken for leftover markup.
+bool Plausible(std::string_view name, bool declared = false) {
   if (name.size() < 2 || name.size() > 80) return false;
-  if (name.find_first_of("@{}<>=") != std::string_view::npos || name.find("http") != std::string_view::npos ||
+  std::string_view refused = declared ? "@{}" : "@{}<>=";
+  if (name.find_first_of(refused) != std::string_view::npos || name.find("http") != std::string_view::npos ||
       name.starts_with("www.")) {
     return false;  // addresses, template placeholders ("{{ year }}"), markup, host names
   }
@@ -82,14 +87,15 @@ bool Plausible(std::string_view name) {
   return words <= 8 && !IsGeneric(AsciiLower(name));
 }
 
-void Add(std::vector<NameCandidate>& out, std::string_view text, const Document& doc, int weight) {
+void Add(std::vector<NameCandidate>& out, std::string_view text, const Document& doc, int weight,
+         bool declared = false) {
   std::string s(TrimPunct(Collapse(text)));
   std::string low = AsciiLower(s);
   for (std::string_view p : {"welcome to ", "willkommen bei ", "bienvenue chez ", "bienvenue à "}) {
     if (low.starts_with(p)) s.erase(0, p.size());
   }
   if (low.ends_with(" logo")) s.resize(s.size() - 5);
-  if (!Plausible(s)) return;
+  if (!Plausible(s, declared)) return;
   out.push_back({std::move(s), doc.url, weight});
 }
 
@@ -193,8 +199,8 @@ std::vector<NameCandidate> CompanyNameCandidates(const Document& doc, const std:
   std::vector<NameCandidate> out;
   for (const LdNode& n : ld) {
     if (!n.IsOrganization()) continue;
-    Add(out, n.Get("legalName"), doc, 6);
-    Add(out, n.Get("name"), doc, 5);
+    Add(out, n.Get("legalName"), doc, 6, true);
+    Add(out, n.Get("name"), doc, 5, true);
   }
   for (const MicrodataProp& p : doc.microdata) {
     if ((p.prop == "name" || p.prop == "legalName") &&
@@ -202,7 +208,7 @@ std::vector<NameCandidate> CompanyNameCandidates(const Document& doc, const std:
       Add(out, p.value, doc, 4);
     }
   }
-  Add(out, doc.Meta("og:site_name"), doc, 4);
+  Add(out, doc.Meta("og:site_name"), doc, 4, true);
   Add(out, doc.Meta("application-name"), doc, 2);
   for (const TextBlock& b : doc.blocks) {
     if (b.text.size() > 400) continue;

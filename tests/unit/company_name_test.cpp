@@ -78,6 +78,18 @@ TEST(ChooseCompanyName, WeighsTheEvidence) {
   EXPECT_FALSE(NameOf({"<p>nothing</p>"}).has_value());
 }
 
+TEST(ChooseCompanyName, ADeclaredNameIsKeptAsTextEvenWithMarkupCharacters) {
+  // The site's own claim (og:site_name, JSON-LD) is reported as it is:
+  // consumers show it as text. A title or heading that looks like markup is
+  // taken for leftovers and ignored.
+  auto declared = NameOf({"<head><meta property=\"og:site_name\" content=\"&lt;img src=x "
+                          "onerror=alert(1)&gt;\"><title>x</title></head>"});
+  ASSERT_TRUE(declared.has_value());
+  EXPECT_EQ(declared->value, "<img src=x onerror=alert(1)>");
+  auto title_only = NameOf({"<head><title>&lt;b&gt;Acme=1&lt;/b&gt;</title></head>"});
+  EXPECT_FALSE(title_only.has_value()) << title_only->value;
+}
+
 TEST(PageDescription, PrefersMetaThenFirstParagraph) {
   Document meta = ParseHtml("<meta name=description content=\"  We make   widgets in Leeds.  \"><p>x</p>",
                             "https://a.test/");
