@@ -1,7 +1,7 @@
 // What differs between the SQLite and PostgreSQL back ends: the schema
-// (numbered migrations), how a writer takes its lock, and the two queries
-// whose dialects part ways (claiming tasks, bulk-inserting tasks). The SQL
-// both share is in queries.h. Constant data; thread-safe.
+// (numbered migrations), how a writer takes its lock, and the queries whose
+// dialects part ways (claiming tasks and webhooks, bulk-inserting tasks). The
+// SQL both share is in queries.h. Constant data; thread-safe.
 #pragma once
 
 #include <span>
@@ -28,6 +28,8 @@ struct Dialect {
   NamedQuery claim_tasks;
   // $1 job, $2 input_index of the first domain, $3 JSON array of domains.
   NamedQuery insert_tasks;
+  // $1 now, $2 lease end, $3 how many → ids of the claimed webhooks.
+  NamedQuery claim_webhooks;
 };
 
 // Cannot fail; the objects live for the whole program.

@@ -4,10 +4,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "core/url.h"
 #include "store/store.h"
 
 namespace trawl {
@@ -76,7 +78,20 @@ Result<void> ApplyOption(const std::string& key, const Json& value, JobOptions* 
                                                  "most {} bytes",
                                                  kMaxWebhookUrlBytes));
     }
-    options->webhook_url = value.get<std::string>();
+    const std::string& url = value.get_ref<const std::string&>();
+    // "" is no webhook; anything else is POSTed to, so it must be a URL the
+    // sender can use (the address guard is applied when it connects).
+    if (!url.empty()) {
+      auto parsed = ParseUrl(url);
+      bool has_space = std::any_of(url.begin(), url.end(), [](char c) {
+        return static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
+      });
+      if (!parsed || parsed->host.empty() || has_space) {
+        return Fail(ErrorCode::kUsage,
+                    "option 'webhook_url' must be an http:// or https:// URL with a host");
+      }
+    }
+    options->webhook_url = url;
     return {};
   }
   std::string shown =

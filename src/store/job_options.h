@@ -14,7 +14,7 @@ struct JobOptions {
   int max_pages = 10;                // 1..100
   std::optional<bool> auto_approve;  // unset: parallel jobs approve, embedded ones queue
   int max_attempts = 3;              // 1..10, deliveries per domain
-  std::string webhook_url;           // "" none (issue 4)
+  std::string webhook_url;           // "" none; else http(s), POSTed when the job ends
 };
 
 // Parses a JSON object; unknown keys are refused so typos surface. Fails with

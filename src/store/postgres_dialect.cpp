@@ -63,8 +63,30 @@ CREATE INDEX profiles_by_approval ON profiles (job_id, approval, input_index);
 CREATE INDEX profiles_by_index ON profiles (job_id, input_index);
 )sql";
 
+// The completion webhook of a job (src/api/webhook.h). Its delivery state
+// is here, not in the sender's memory, so a restart loses nothing and
+// servers sharing the database never deliver one twice (claim_webhooks).
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE jobs ADD COLUMN webhook_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN webhook_status TEXT NOT NULL DEFAULT 'none'
+  CHECK (webhook_status IN ('none', 'pending', 'delivered', 'failed'));
+ALTER TABLE jobs ADD COLUMN webhook_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN webhook_next_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN webhook_last_error TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN webhook_delivered_at BIGINT;
+CREATE INDEX jobs_webhooks_due ON jobs (webhook_next_at) WHERE webhook_status = 'pending';
+)sql";
+
+// GET /metrics counts every task by state and error code: an index it can
+// read alone instead of the table.
+constexpr const char* kSchemaV3 = R"sql(
+CREATE INDEX tasks_by_outcome ON tasks (state, error_code);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "jobs, tasks and profiles", kSchemaV1},
+    {2, "job completion webhooks", kSchemaV2},
+    {3, "task counts by outcome", kSchemaV3},
 };
 
 // Several workers claim at once on PostgreSQL: each locks the rows it picks
@@ -87,6 +109,18 @@ constexpr NamedQuery kInsertTasks = {
     "SELECT $1, d.value, $2::bigint + d.ord - 1 "
     "FROM json_array_elements_text($3::json) WITH ORDINALITY AS d(value, ord)"};
 
+// As kClaimTasks: rows another server is claiming are skipped, not waited
+// for. The outer conditions are checked again on the row as it is once
+// locked, so a row claimed by another transaction meanwhile is not taken.
+constexpr NamedQuery kClaimWebhooks = {
+    "claim_webhooks",
+    "UPDATE jobs SET webhook_next_at = $2 "
+    "WHERE webhook_status = 'pending' AND webhook_next_at <= $1 AND id IN ("
+    "  SELECT id FROM jobs WHERE webhook_status = 'pending' AND webhook_next_at <= $1 "
+    "  AND status IN ('completed', 'cancelled') ORDER BY webhook_next_at, id LIMIT $3 "
+    "  FOR UPDATE SKIP LOCKED) "
+    "RETURNING id"};
+
 constexpr Dialect kPostgres = {
     .backend = "postgresql",
     .begin_write = "BEGIN",
@@ -100,6 +134,7 @@ constexpr Dialect kPostgres = {
     .migrations = kMigrations,
     .claim_tasks = kClaimTasks,
     .insert_tasks = kInsertTasks,
+    .claim_webhooks = kClaimWebhooks,
 };
 
 }  // namespace

@@ -12,7 +12,9 @@ namespace trawl::queries {
   "SELECT j.id, j.mode, j.status, j.total, j.created_at, j.started_at, j.finished_at, " \
   "j.options, j.fallback_reason, "                                                      \
   "(SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.state = 'done'), "         \
-  "(SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.state = 'failed') FROM jobs j "
+  "(SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.state = 'failed'), "       \
+  "j.webhook_url, j.webhook_status, j.webhook_attempts, j.webhook_next_at, "            \
+  "j.webhook_last_error, j.webhook_delivered_at FROM jobs j "
 #define TRAWL_TASK_COLUMNS                                                                \
   "job_id, domain, input_index, state, attempts, error_code, error_message, started_at, " \
   "finished_at"
@@ -34,7 +36,8 @@ inline constexpr NamedQuery kJobExists = {"job_exists", "SELECT 1 FROM jobs WHER
 inline constexpr NamedQuery kInsertJob = {
     "insert_job",
     "INSERT INTO jobs (id, mode, status, total, created_at, started_at, finished_at, options, "
-    "fallback_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"};
+    "fallback_reason, webhook_url, webhook_status) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"};
 inline constexpr NamedQuery kGetJob = {"get_job", TRAWL_JOB_SELECT "WHERE j.id = $1"};
 inline constexpr NamedQuery kListJobs = {
     "list_jobs", TRAWL_JOB_SELECT "ORDER BY j.created_at DESC, j.id DESC LIMIT $1 OFFSET $2"};
@@ -48,12 +51,34 @@ inline constexpr NamedQuery kMarkJobFinished = {
     "WHERE id = $1 AND status NOT IN ('completed', 'cancelled')"};
 inline constexpr NamedQuery kSetJobMode = {
     "set_job_mode", "UPDATE jobs SET mode = $2, fallback_reason = $3 WHERE id = $1"};
+// A job with a webhook announces its next completion afresh.
 inline constexpr NamedQuery kReopenJob = {
-    "reopen_job", "UPDATE jobs SET status = 'processing', finished_at = NULL WHERE id = $1"};
+    "reopen_job",
+    "UPDATE jobs SET status = 'processing', finished_at = NULL, "
+    "webhook_status = CASE WHEN webhook_status = 'none' THEN 'none' ELSE 'pending' END, "
+    "webhook_attempts = 0, webhook_next_at = 0, webhook_last_error = '', "
+    "webhook_delivered_at = NULL WHERE id = $1"};
 inline constexpr NamedQuery kUnfinishedEmbeddedJobs = {
     "unfinished_embedded_jobs",
     "SELECT id FROM jobs WHERE mode = 'sequential' AND status IN ('pending', 'processing') "
     "ORDER BY created_at, id"};
+
+// --- completion webhooks ---------------------------------------------------
+
+// A read before the claim's write transaction: the sender asks every second,
+// and on SQLite a write lock each time would stall the other writers.
+inline constexpr NamedQuery kAnyDueWebhook = {
+    "any_due_webhook",
+    "SELECT 1 FROM jobs WHERE webhook_status = 'pending' AND webhook_next_at <= $1 "
+    "AND status IN ('completed', 'cancelled') LIMIT 1"};
+// $1 job, $2 its finished_at when claimed (0: none), $3 outcome, $4 error,
+// $5 next_at, $6 now.
+inline constexpr NamedQuery kRecordWebhookAttempt = {
+    "record_webhook_attempt",
+    "UPDATE jobs SET webhook_status = $3, webhook_attempts = webhook_attempts + 1, "
+    "webhook_last_error = $4, webhook_next_at = $5, "
+    "webhook_delivered_at = CASE WHEN $3 = 'delivered' THEN $6 ELSE webhook_delivered_at END "
+    "WHERE id = $1 AND webhook_status = 'pending' AND COALESCE(finished_at, 0) = $2"};
 
 // --- tasks -----------------------------------------------------------------
 
@@ -71,6 +96,12 @@ inline constexpr NamedQuery kListTasksInState = {
     "list_tasks_in_state",
     "SELECT " TRAWL_TASK_COLUMNS
     " FROM tasks WHERE job_id = $1 AND state = $2 ORDER BY input_index LIMIT $3 OFFSET $4"};
+inline constexpr NamedQuery kGetTask = {
+    "get_task", "SELECT " TRAWL_TASK_COLUMNS " FROM tasks WHERE job_id = $1 AND domain = $2"};
+inline constexpr NamedQuery kCountTasks = {"count_tasks",
+                                           "SELECT COUNT(*) FROM tasks WHERE job_id = $1"};
+inline constexpr NamedQuery kCountTasksInState = {
+    "count_tasks_in_state", "SELECT COUNT(*) FROM tasks WHERE job_id = $1 AND state = $2"};
 // The task row follows its profile; inserted when a profile arrives for a
 // domain the job's task list lacks.
 inline constexpr NamedQuery kUpsertTaskOutcome = {
@@ -125,6 +156,16 @@ inline constexpr NamedQuery kSetApproval = {
     "UPDATE profiles SET approval = $3, reviewed_by = $4, "
     "edited_json = CASE WHEN $5 = '' THEN edited_json ELSE $5 END, "
     "reviewed_at = $6, updated_at = $6 WHERE job_id = $1 AND domain = $2"};
+
+// --- figures over every job (GET /metrics) ----------------------------------
+
+inline constexpr NamedQuery kCountJobsByStatus = {
+    "count_jobs_by_status", "SELECT status, count(*) FROM jobs GROUP BY status ORDER BY status"};
+// A scan of the whole tasks table (no index leads with state).
+inline constexpr NamedQuery kCountTasksByOutcome = {
+    "count_tasks_by_outcome",
+    "SELECT state, error_code, count(*) FROM tasks GROUP BY state, error_code "
+    "ORDER BY state, error_code"};
 
 #undef TRAWL_JOB_SELECT
 #undef TRAWL_TASK_COLUMNS

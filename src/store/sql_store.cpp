@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/clock.h"
+#include "store/job_options.h"
 #include "store/queries.h"
 
 namespace trawl {
@@ -60,6 +61,12 @@ JobRecord JobFromRow(const SqlRow& row) {
   job.fallback_reason = Text(row[8]);
   job.completed = Int(row[9]);
   job.failed = Int(row[10]);
+  job.webhook_url = Text(row[11]);
+  job.webhook_status = Text(row[12]);
+  job.webhook_attempts = static_cast<int>(Int(row[13]));
+  job.webhook_next_at_ms = Int(row[14]);
+  job.webhook_last_error = Text(row[15]);
+  job.webhook_delivered_at_ms = OptionalInt(row[16]);
   return job;
 }
 
@@ -208,6 +215,9 @@ Result<void> SqlStore::CreateJob(const JobRecord& job, const std::vector<std::st
       !ok) {
     return ok;
   }
+  auto options = ParseJobOptions(job.options_json);
+  if (!options) return Fail(ErrorCode::kUsage, "job options: " + options.error().message);
+  const std::string& webhook_url = options->webhook_url;
   std::lock_guard lock(mutex_);
   return InTransaction<void>([&]() -> Result<void> {
     auto exists = db_->Run(queries::kJobExists, {job.id});
@@ -220,7 +230,8 @@ Result<void> SqlStore::CreateJob(const JobRecord& job, const std::vector<std::st
         queries::kInsertJob,
         {job.id, job.mode, job.status, static_cast<int64_t>(domains.size()), job.created_at_ms,
          OptionalValue(job.started_at_ms), OptionalValue(job.finished_at_ms),
-         job.options_json.empty() ? std::string("{}") : job.options_json, job.fallback_reason});
+         job.options_json.empty() ? std::string("{}") : job.options_json, job.fallback_reason,
+         webhook_url, std::string(webhook_url.empty() ? "none" : "pending")});
     if (!inserted) return tl::unexpected(inserted.error());
     return InsertTasks(job.id, domains);
   });
@@ -297,6 +308,44 @@ Result<std::vector<std::string>> SqlStore::UnfinishedEmbeddedJobs() {
 }
 
 // ============================================================================
+// Completion webhooks
+// ============================================================================
+
+Result<std::vector<JobRecord>> SqlStore::ClaimDueWebhooks(int64_t now_ms, int64_t lease_ms,
+                                                          int limit) {
+  if (limit <= 0) return std::vector<JobRecord>();
+  std::lock_guard lock(mutex_);
+  auto due = db_->Run(queries::kAnyDueWebhook, {now_ms});
+  if (!due) return tl::unexpected(due.error());
+  if (due->rows.empty()) return std::vector<JobRecord>();
+  return InTransaction<std::vector<JobRecord>>([&]() -> Result<std::vector<JobRecord>> {
+    auto claimed =
+        db_->Run(dialect_.claim_webhooks, {now_ms, now_ms + lease_ms, ClampLimit(limit)});
+    if (!claimed) return tl::unexpected(claimed.error());
+    std::vector<JobRecord> jobs;
+    for (const SqlRow& row : claimed->rows) {
+      auto job = db_->Run(queries::kGetJob, {Text(row[0])});
+      if (!job) return tl::unexpected(job.error());
+      if (!job->rows.empty()) jobs.push_back(JobFromRow(job->rows[0]));
+    }
+    return jobs;
+  });
+}
+
+Result<bool> SqlStore::RecordWebhookAttempt(const std::string& job_id, int64_t finished_at_ms,
+                                            const std::string& outcome, const std::string& error,
+                                            int64_t next_at_ms, int64_t now_ms) {
+  if (auto ok = CheckWord("webhook outcome", outcome, {"pending", "delivered", "failed"}); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  std::lock_guard lock(mutex_);
+  auto result = db_->Run(queries::kRecordWebhookAttempt,
+                         {job_id, finished_at_ms, outcome, error, next_at_ms, now_ms});
+  if (!result) return tl::unexpected(result.error());
+  return result->changed > 0;
+}
+
+// ============================================================================
 // Tasks
 // ============================================================================
 
@@ -351,6 +400,23 @@ Result<std::vector<TaskRecord>> SqlStore::ListTasks(const std::string& job_id,
   tasks.reserve(result->rows.size());
   for (const SqlRow& row : result->rows) tasks.push_back(TaskFromRow(row));
   return tasks;
+}
+
+Result<std::optional<TaskRecord>> SqlStore::GetTask(const std::string& job_id,
+                                                    const std::string& domain) {
+  std::lock_guard lock(mutex_);
+  auto result = db_->Run(queries::kGetTask, {job_id, domain});
+  if (!result) return tl::unexpected(result.error());
+  if (result->rows.empty()) return std::optional<TaskRecord>{};
+  return std::optional<TaskRecord>{TaskFromRow(result->rows.front())};
+}
+
+Result<int64_t> SqlStore::CountTasks(const std::string& job_id, const std::string& state) {
+  std::lock_guard lock(mutex_);
+  auto result = state.empty() ? db_->Run(queries::kCountTasks, {job_id})
+                              : db_->Run(queries::kCountTasksInState, {job_id, state});
+  if (!result) return tl::unexpected(result.error());
+  return FirstInt(*result);
 }
 
 // ============================================================================
@@ -441,6 +507,28 @@ Result<bool> SqlStore::SetApproval(const std::string& job_id, const std::string&
       db_->Run(queries::kSetApproval, {job_id, domain, approval, who, edited_json, now_ms});
   if (!result) return tl::unexpected(result.error());
   return result->changed > 0;
+}
+
+// ============================================================================
+// Figures over every job
+// ============================================================================
+
+Result<std::vector<StatusCount>> SqlStore::CountJobsByStatus() {
+  std::lock_guard lock(mutex_);
+  auto result = db_->Run(queries::kCountJobsByStatus, {});
+  if (!result) return tl::unexpected(result.error());
+  std::vector<StatusCount> out;
+  for (const SqlRow& row : result->rows) out.push_back({Text(row[0]), Int(row[1])});
+  return out;
+}
+
+Result<std::vector<TaskOutcomeCount>> SqlStore::CountTasksByOutcome() {
+  std::lock_guard lock(mutex_);
+  auto result = db_->Run(queries::kCountTasksByOutcome, {});
+  if (!result) return tl::unexpected(result.error());
+  std::vector<TaskOutcomeCount> out;
+  for (const SqlRow& row : result->rows) out.push_back({Text(row[0]), Text(row[1]), Int(row[2])});
+  return out;
 }
 
 }  // namespace trawl

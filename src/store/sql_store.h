@@ -38,11 +38,19 @@ class SqlStore final : public Store {
                           const std::string& fallback_reason) override;
   Result<void> ReopenJob(const std::string& id) override;
   Result<std::vector<std::string>> UnfinishedEmbeddedJobs() override;
+  Result<std::vector<JobRecord>> ClaimDueWebhooks(int64_t now_ms, int64_t lease_ms,
+                                                  int limit) override;
+  Result<bool> RecordWebhookAttempt(const std::string& job_id, int64_t finished_at_ms,
+                                    const std::string& outcome, const std::string& error,
+                                    int64_t next_at_ms, int64_t now_ms) override;
 
   Result<std::vector<TaskRecord>> ClaimTasks(const std::string& job_id, int n,
                                              int64_t now_ms) override;
   Result<int64_t> ResetProcessingTasks(const std::string& job_id) override;
   Result<std::vector<std::string>> ReopenFailedTasks(const std::string& job_id) override;
+  Result<std::optional<TaskRecord>> GetTask(const std::string& job_id,
+                                            const std::string& domain) override;
+  Result<int64_t> CountTasks(const std::string& job_id, const std::string& state) override;
   Result<std::vector<TaskRecord>> ListTasks(const std::string& job_id, const std::string& state,
                                             int limit, int64_t offset) override;
 
@@ -54,6 +62,9 @@ class SqlStore final : public Store {
   Result<bool> SetApproval(const std::string& job_id, const std::string& domain,
                            const std::string& approval, const std::string& who,
                            const std::string& edited_json, int64_t now_ms) override;
+
+  Result<std::vector<StatusCount>> CountJobsByStatus() override;
+  Result<std::vector<TaskOutcomeCount>> CountTasksByOutcome() override;
 
  private:
   // Runs `body` between the dialect's BEGIN and COMMIT; rolls back when the

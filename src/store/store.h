@@ -15,7 +15,7 @@
 // Times are milliseconds since the Unix epoch. Strings for states are the
 // API's words: job status pending|processing|completed|cancelled, job mode
 // redis_parallel|sequential, task state pending|processing|done|failed,
-// approval pending|approved|rejected.
+// approval pending|approved|rejected, webhook none|pending|delivered|failed.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +43,14 @@ struct JobRecord {
   std::optional<int64_t> finished_at_ms;
   std::string options_json = "{}";  // the job's options object (validated JSON)
   std::string fallback_reason;      // why a parallel request ran embedded; "" if not
+  // The completion webhook (options.webhook_url; src/api/webhook.h). Read
+  // only: CreateJob takes the URL from options_json, the sender the rest.
+  std::string webhook_url;              // "" none
+  std::string webhook_status = "none";  // none|pending|delivered|failed
+  int webhook_attempts = 0;             // POSTs made for the current completion
+  int64_t webhook_next_at_ms = 0;       // due time of the next attempt (pending)
+  std::string webhook_last_error;       // "" until an attempt failed
+  std::optional<int64_t> webhook_delivered_at_ms;
 };
 
 struct TaskRecord {
@@ -70,6 +78,19 @@ struct StoredProfile {
   std::string reviewed_by;  // "" until approved/rejected
   std::optional<int64_t> reviewed_at_ms;
   int64_t updated_at_ms = 0;
+};
+
+// Jobs in one status (CountJobsByStatus).
+struct StatusCount {
+  std::string status;
+  int64_t count = 0;
+};
+
+// Tasks of every job in one state with one error code (CountTasksByOutcome).
+struct TaskOutcomeCount {
+  std::string state;       // pending|processing|done|failed
+  std::string error_code;  // "" unless failed (ErrorCodeName)
+  int64_t count = 0;
 };
 
 struct ProfileQuery {
@@ -102,6 +123,8 @@ class Store {
   // Fails with kUsage if the id exists.
   // total is stored as domains.size(); kUsage too when a domain repeats or
   // mode/status is not one of the words above (nothing is stored then).
+  // The options' webhook_url is stored with the job, its webhook pending;
+  // options_json that ParseJobOptions refuses is kUsage.
   virtual Result<void> CreateJob(const JobRecord& job, const std::vector<std::string>& domains) = 0;
   // The job with completed/failed counted from its tasks; nullopt if unknown.
   virtual Result<std::optional<JobRecord>> GetJob(const std::string& id) = 0;
@@ -119,11 +142,31 @@ class Store {
   // and records why. Returns false if no such job; kUsage for an unknown mode.
   virtual Result<bool> SetJobMode(const std::string& id, const std::string& mode,
                                   const std::string& fallback_reason) = 0;
-  // Back to processing with finished_at cleared (retrying failed domains).
+  // Back to processing with finished_at cleared (retrying failed domains);
+  // a webhook goes back to pending (attempts 0), so the next completion is
+  // announced again.
   virtual Result<void> ReopenJob(const std::string& id) = 0;
   // Embedded jobs (mode sequential) in status pending or processing, oldest
   // first: what a restarted server resumes.
   virtual Result<std::vector<std::string>> UnfinishedEmbeddedJobs() = 0;
+
+  // --- completion webhooks (src/api/webhook.h) ------------------------------
+  // Up to `limit` jobs that are completed or cancelled, with a webhook
+  // pending and due (webhook_next_at <= now_ms), oldest due first. Their
+  // next_at moves to now_ms + lease_ms in the same transaction, so another
+  // store (another server on the same database) does not claim them until
+  // the lease ends: a claimer that dies is replaced after lease_ms.
+  virtual Result<std::vector<JobRecord>> ClaimDueWebhooks(int64_t now_ms, int64_t lease_ms,
+                                                          int limit) = 0;
+  // Records one attempt of a claimed webhook: attempts + 1, last_error, and
+  // status `outcome` (delivered: delivered_at = now_ms; pending: due again
+  // at next_at_ms; failed). Only while the webhook is pending and the job's
+  // finished_at is still `finished_at_ms` (0 for none): a job reopened
+  // meanwhile is left to announce its next completion. Returns whether it
+  // recorded; kUsage for another outcome.
+  virtual Result<bool> RecordWebhookAttempt(const std::string& job_id, int64_t finished_at_ms,
+                                            const std::string& outcome, const std::string& error,
+                                            int64_t next_at_ms, int64_t now_ms) = 0;
 
   // --- tasks --------------------------------------------------------------
   // Up to `n` pending tasks of `job_id`, in input order, turned to
@@ -140,6 +183,12 @@ class Store {
   virtual Result<std::vector<TaskRecord>> ListTasks(const std::string& job_id,
                                                     const std::string& state, int limit,
                                                     int64_t offset) = 0;
+
+  // The task of `domain` in the job; nullopt if the job has no such domain.
+  virtual Result<std::optional<TaskRecord>> GetTask(const std::string& job_id,
+                                                    const std::string& domain) = 0;
+  // Tasks of a job; `state` "" means any.
+  virtual Result<int64_t> CountTasks(const std::string& job_id, const std::string& state) = 0;
 
   // --- profiles -----------------------------------------------------------
   // Upserts the profile by (job, domain) and sets the task's state (done when
@@ -160,6 +209,13 @@ class Store {
   virtual Result<bool> SetApproval(const std::string& job_id, const std::string& domain,
                                    const std::string& approval, const std::string& who,
                                    const std::string& edited_json, int64_t now_ms) = 0;
+
+  // --- figures over every job (GET /metrics) --------------------------------
+  // Jobs by status; a status no job is in is absent.
+  virtual Result<std::vector<StatusCount>> CountJobsByStatus() = 0;
+  // Tasks of every job by (state, error code); absent groups are absent.
+  // Scans the whole tasks table: its cost grows with every domain ever stored.
+  virtual Result<std::vector<TaskOutcomeCount>> CountTasksByOutcome() = 0;
 };
 
 }  // namespace trawl

@@ -65,6 +65,27 @@ TEST_P(StoreTest, ProfileForADomainWithoutTaskAddsTheTask) {
   EXPECT_EQ(MustGetJob("x").completed, 1);
 }
 
+TEST_P(StoreTest, GetTaskAndCountTasksByState) {
+  Create(Job("g"), Domains(3));
+  Put(Profile("g", "d1.test", 1, false), true);
+  auto task = store_->GetTask("g", "d1.test");
+  ASSERT_TRUE(task);
+  ASSERT_TRUE(task->has_value());
+  EXPECT_EQ((*task)->state, "failed");
+  EXPECT_EQ((*task)->input_index, 1);
+  auto none = store_->GetTask("g", "elsewhere.test");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->has_value());
+  auto other_job = store_->GetTask("nope", "d1.test");
+  ASSERT_TRUE(other_job);
+  EXPECT_FALSE(other_job->has_value());
+  EXPECT_EQ(store_->CountTasks("g", ""), 3);
+  EXPECT_EQ(store_->CountTasks("g", "failed"), 1);
+  EXPECT_EQ(store_->CountTasks("g", "pending"), 2);
+  EXPECT_EQ(store_->CountTasks("g", "done"), 0);
+  EXPECT_EQ(store_->CountTasks("nope", ""), 0);
+}
+
 TEST_P(StoreTest, ProfileOfAnUnknownJobIsRefused) {
   auto put = store_->PutProfile(Profile("ghost", "d0.test", 0, true));
   ASSERT_FALSE(put);
