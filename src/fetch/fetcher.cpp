@@ -13,6 +13,7 @@
 #include "core/text.h"
 #include "core/url.h"
 #include "fetch/address_guard.h"
+#include "fetch/fetch_metrics.h"
 
 namespace trawl {
 namespace {
@@ -420,6 +421,9 @@ void Fetcher::Impl::Complete(CURL* easy, CURLcode rc) {
       r.error = MapCurlError(rc, t->errbuf);
       if (r.error->code == ErrorCode::kTimeout) ClassifyTimeout(easy, t->req.url, t->status_seen > 0 || !r.body.empty(), *r.error);
     }
+  }
+  if (opts.fetch_metrics) {
+    opts.fetch_metrics->Record(r.status, static_cast<int64_t>(r.body.size()), r.ms);
   }
   spare_easies.push_back(easy);  // reused: saves curl's per-handle setup
   t->easy = nullptr;

@@ -18,6 +18,8 @@
 
 namespace trawl {
 
+class FetchMetrics;  // fetch/fetch_metrics.h
+
 struct FetchOptions {
   std::string user_agent = "trawl/0.1 (+https://trawl.example/bot)";
   std::string proxy;                     // curl proxy URL; empty: none
@@ -30,6 +32,9 @@ struct FetchOptions {
   int per_host = 2;                      // requests in flight per host
   int64_t per_host_delay_ms = 0;         // minimum gap between request starts per host
   int max_connections = 256;             // curl's total connection cap
+  // Where finished transfers are counted (GET /metrics); shared by every
+  // Fetcher made from these options. Null: not counted.
+  std::shared_ptr<FetchMetrics> fetch_metrics;
 };
 
 struct FetchRequest {

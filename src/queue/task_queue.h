@@ -88,6 +88,9 @@ struct WorkerBeat {
   int64_t rss_bytes = 0;
   int64_t concurrency = 0;
   std::string version;
+  // The worker's cumulative fetch figures (FetchMetricsSnapshot::ToJson), hash
+  // field `fetch_metrics`; "" when it counts none (noop, an older worker).
+  std::string fetch_metrics_json;
 };
 
 struct QueueCounts {

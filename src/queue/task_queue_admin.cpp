@@ -49,6 +49,7 @@ WorkerBeat BeatFromFields(const std::string& id, std::map<std::string, std::stri
   beat.rss_bytes = ParseInt(fields["rss_bytes"]);
   beat.concurrency = ParseInt(fields["concurrency"]);
   beat.version = fields["version"];
+  beat.fetch_metrics_json = fields["fetch_metrics"];
   return beat;
 }
 
@@ -77,7 +78,8 @@ Result<void> TaskQueue::Heartbeat(const WorkerBeat& beat, int64_t ttl_ms) {
       {"cpu_percent", FormatDouble(beat.cpu_percent)},
       {"rss_bytes", std::to_string(beat.rss_bytes)},
       {"concurrency", std::to_string(beat.concurrency)},
-      {"version", beat.version}};
+      {"version", beat.version},
+      {"fetch_metrics", beat.fetch_metrics_json}};
   for (const auto& [name, value] : fields) args.insert(args.end(), {name, value});
   auto reply = client_.Eval(lua::Heartbeat(),
                             {client_.Key("worker:" + beat.id), client_.Key("workers")}, args);

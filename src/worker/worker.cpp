@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "fetch/fetch_metrics.h"
 #include "worker/proc_stats.h"
 #include "worker/task_outcome.h"
 #include "worker/worker_log.h"
@@ -192,6 +193,9 @@ void WorkerRun::HeartbeatLoop() {
     beat.rss_bytes = ProcStats::RssBytes();
     beat.concurrency = o_.crawl.concurrency;
     beat.version = TRAWL_VERSION;
+    if (!o_.noop && o_.crawl.fetch.fetch_metrics) {
+      beat.fetch_metrics_json = o_.crawl.fetch.fetch_metrics->Snapshot().ToJson();
+    }
     std::vector<std::string> ids;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -358,7 +362,12 @@ int WorkerRun::Run() {
 
 }  // namespace worker_internal
 
-Worker::Worker(WorkerOptions options) : options_(std::move(options)) {}
+Worker::Worker(WorkerOptions options) : options_(std::move(options)) {
+  // Counted for the heartbeat (GET /metrics on the API server).
+  if (!options_.crawl.fetch.fetch_metrics) {
+    options_.crawl.fetch.fetch_metrics = std::make_shared<FetchMetrics>();
+  }
+}
 
 int Worker::Run() {
   worker_internal::WorkerRun run(options_, stop_);
