@@ -18,6 +18,9 @@ PACKAGES=(
   redis-server redis-tools postgresql
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev python3 python3-yaml curl time
+  python3-prometheus-client
+  # the browser test of the web page (tests/e2e; node and npm come with the machine)
+  chromium fonts-dejavu-core
 )
 
 if [[ "${TRAWL_SETUP_SKIP_APT:-0}" == "1" ]]; then

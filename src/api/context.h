@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "api/event_hub.h"
 #include "api/server.h"
 #include "queue/task_queue.h"
 #include "store/store.h"
@@ -62,6 +63,9 @@ struct ApiContext {
   Store* store = nullptr;            // owned by the server
   EmbeddedRunner* runner = nullptr;  // owned by the server
   QueuePool* queues = nullptr;       // owned by the server
+  // What the embedded runner's fetches count (GET /metrics, worker="serve").
+  std::shared_ptr<FetchMetrics> fetch_metrics;
+  EventHub* events = nullptr;        // owned by the server
 };
 
 }  // namespace trawl::api

@@ -27,6 +27,17 @@ double DomainsPerMinute(const JobRecord& job, int64_t now_ms) {
   return Round2(static_cast<double>(job.completed + job.failed) / minutes);
 }
 
+// The job's completion webhook (api/webhook.h), null when it has none.
+json WebhookToJson(const JobRecord& job) {
+  if (job.webhook_url.empty()) return nullptr;
+  return {
+      {"url", job.webhook_url},
+      {"status", job.webhook_status},
+      {"attempts", job.webhook_attempts},
+      {"last_error", job.webhook_last_error.empty() ? json(nullptr) : json(job.webhook_last_error)},
+      {"delivered_at", IsoOrNull(job.webhook_delivered_at_ms)}};
+}
+
 ApiResponse DatabaseError(const Error& error) {
   return ErrorResponse(FromLibraryError(error, "database"));
 }
@@ -102,7 +113,8 @@ json JobToJson(const JobRecord& job, int64_t now_ms) {
       {"started_at", IsoOrNull(job.started_at_ms)},
       {"finished_at", IsoOrNull(job.finished_at_ms)},
       {"domains_per_minute", DomainsPerMinute(job, now_ms)},
-      {"fallback_reason", job.fallback_reason.empty() ? json(nullptr) : json(job.fallback_reason)}};
+      {"fallback_reason", job.fallback_reason.empty() ? json(nullptr) : json(job.fallback_reason)},
+      {"webhook", WebhookToJson(job)}};
 }
 
 tl::expected<JobRecord, ApiResponse> LoadJob(ApiContext& ctx, const std::string& id) {
@@ -114,9 +126,22 @@ tl::expected<JobRecord, ApiResponse> LoadJob(ApiContext& ctx, const std::string&
 
 // --- the handlers ------------------------------------------------------------
 
+namespace {
+// Tells this server's live event streams that the job changed (created,
+// cancelled, retried); they send its new view.
+void AnnounceJob(ApiContext& ctx, const std::string& id) {
+  if (ctx.events) ctx.events->Publish({id, "job", json({{"type", "job"}, {"job_id", id}}).dump()});
+}
+}  // namespace
+
 ApiResponse HandleProcess(ApiContext& ctx, const ApiRequest& request, bool parallel) {
   auto parsed = ParseJobRequest(request.body, ctx.options.max_job_domains);
   if (!parsed) return ErrorResponse(parsed.error());
+  if (!parsed->options.webhook_url.empty() && ctx.options.webhook_secret.empty()) {
+    return ErrorResponse(400, "bad_request",
+                         "webhook_url needs the server's --webhook-secret (TRAWL_WEBHOOK_SECRET): "
+                         "webhooks are signed with it");
+  }
   const std::vector<std::string>& domains = parsed->domains.domains;
 
   JobRecord job;
@@ -176,15 +201,13 @@ ApiResponse HandleProcess(ApiContext& ctx, const ApiRequest& request, bool paral
               {"status_url", "/api/status/" + job.id}};
   if (!job.fallback_reason.empty()) res.body["fallback_reason"] = job.fallback_reason;
   res.headers.emplace_back("Location", "/api/status/" + job.id);
+  AnnounceJob(ctx, job.id);
   return res;
 }
 
-ApiResponse HandleStatus(ApiContext& ctx, const ApiRequest& request) {
-  const std::string& id = request.path_params.at(0);
-  auto paging = ParsePaging(request.Query("limit"), request.Query("offset"));
-  if (!paging) return ErrorResponse(paging.error());
+tl::expected<json, ApiResponse> JobStatusView(ApiContext& ctx, const std::string& id) {
   auto loaded = LoadJob(ctx, id);
-  if (!loaded) return loaded.error();
+  if (!loaded) return tl::unexpected(loaded.error());
   JobRecord job = std::move(*loaded);
 
   // A parallel job's live counters are in Redis (the store's catch up as
@@ -204,6 +227,28 @@ ApiResponse HandleStatus(ApiContext& ctx, const ApiRequest& request) {
       if (q.finished_at_ms > 0) job.finished_at_ms = q.finished_at_ms;
     }
   }
+  auto approved_total = ctx.store->CountProfiles(id, "approved");
+  if (!approved_total) return tl::unexpected(DatabaseError(approved_total.error()));
+  auto pending_approval = ctx.store->CountProfiles(id, "pending");
+  if (!pending_approval) return tl::unexpected(DatabaseError(pending_approval.error()));
+
+  json view = JobToJson(job, NowMs());
+  view["counters_from"] = counters_from;
+  view["approved_total"] = *approved_total;
+  view["pending_approval"] = *pending_approval;
+  if (job.mode == kModeEmbedded) {
+    auto processing = ctx.store->CountTasks(id, "processing");
+    if (processing) view["in_flight"] = *processing;
+  }
+  return view;
+}
+
+ApiResponse HandleStatus(ApiContext& ctx, const ApiRequest& request) {
+  const std::string& id = request.path_params.at(0);
+  auto paging = ParsePaging(request.Query("limit"), request.Query("offset"));
+  if (!paging) return ErrorResponse(paging.error());
+  auto view = JobStatusView(ctx, id);
+  if (!view) return view.error();
 
   json approved = json::array();
   if (paging->limit > 0) {
@@ -216,23 +261,11 @@ ApiResponse HandleStatus(ApiContext& ctx, const ApiRequest& request) {
     if (!profiles) return DatabaseError(profiles.error());
     for (const StoredProfile& p : *profiles) approved.push_back(ProfileForClient(p));
   }
-  auto approved_total = ctx.store->CountProfiles(id, "approved");
-  if (!approved_total) return DatabaseError(approved_total.error());
-  auto pending_approval = ctx.store->CountProfiles(id, "pending");
-  if (!pending_approval) return DatabaseError(pending_approval.error());
-
   ApiResponse res;
-  res.body = JobToJson(job, NowMs());
-  res.body["counters_from"] = counters_from;
+  res.body = std::move(*view);
   res.body["approved_data"] = std::move(approved);
-  res.body["approved_total"] = *approved_total;
-  res.body["pending_approval"] = *pending_approval;
   res.body["limit"] = paging->limit;
   res.body["offset"] = paging->offset;
-  if (job.mode == kModeEmbedded) {
-    auto processing = ctx.store->ListTasks(id, "processing", 10'000, 0);
-    if (processing) res.body["in_flight"] = processing->size();
-  }
   return res;
 }
 
@@ -263,6 +296,7 @@ ApiResponse HandleCancel(ApiContext& ctx, const ApiRequest& request) {
   } else {
     ctx.runner->Wake();
   }
+  if (*changed) AnnounceJob(ctx, id);
   return res;
 }
 
@@ -311,6 +345,7 @@ ApiResponse HandleRetry(ApiContext& ctx, const ApiRequest& request) {
   } else {
     ctx.runner->Wake();
   }
+  AnnounceJob(ctx, id);
   return res;
 }
 

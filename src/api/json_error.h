@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <tl/expected.hpp>
 #include <utility>
@@ -47,8 +48,11 @@ struct ApiResponse {
   int status = 200;
   nlohmann::json body = nlohmann::json::object();
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string content_type;  // of a streamed body
+  std::string content_type;  // of a streamed or text body
   std::function<StreamStep(std::string& chunk)> stream;
+  // When set (and no stream): this body of `content_type` instead of the
+  // JSON one (GET /metrics answers Prometheus text).
+  std::optional<std::string> text;
 };
 
 // {"error": {"code", "message"}} with the error's status. Cannot fail.

@@ -29,6 +29,9 @@ constexpr Route kRoutes[] = {
     {"GET", "/api/worker_stats", HandleWorkerStats}, {"GET", "/api/jobs", HandleListJobs},
     {"GET", "/api/approvals", HandleListApprovals},  {"POST", "/api/approvals", HandleReview},
     {"GET", "/api/jobs/{}/results", HandleExport},
+    {"GET", "/metrics", HandleMetrics},
+    {"GET", "/api/jobs/{}/domains", HandleDomains},
+    {"GET", "/api/events", HandleEvents},
 };
 
 std::vector<std::string_view> Segments(std::string_view path) {
@@ -62,6 +65,9 @@ bool Matches(std::string_view pattern, std::string_view path, std::vector<std::s
 }
 
 bool IsApiPath(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
+
+// What --token guards: the API, and the metrics (queue, workers' hosts).
+bool NeedsToken(std::string_view path) { return IsApiPath(path) || path == "/metrics"; }
 
 }  // namespace
 
@@ -103,7 +109,7 @@ bool BearerMatches(const std::string& authorization, const std::string& token) {
 
 ApiResponse Dispatch(ApiContext& ctx, ApiRequest request) {
   try {
-    if (IsApiPath(request.path) && !ctx.options.token.empty() &&
+    if (NeedsToken(request.path) && !ctx.options.token.empty() &&
         !BearerMatches(request.authorization, ctx.options.token)) {
       ApiResponse res =
           ErrorResponse(401, "unauthorized",

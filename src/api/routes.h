@@ -48,7 +48,8 @@ std::vector<std::pair<std::string, std::string>> RouteTable();
 nlohmann::json IsoOrNull(std::optional<int64_t> ms);
 // The job as the status and jobs-list routes show it: job_id, status, mode,
 // total, completed, failed, created_at, started_at, finished_at,
-// domains_per_minute, fallback_reason. Cannot fail.
+// domains_per_minute, fallback_reason, webhook (null, or its url, status,
+// attempts, last_error, delivered_at). Cannot fail.
 nlohmann::json JobToJson(const JobRecord& job, int64_t now_ms);
 // The profile as clients see it: the stored profile JSON with the reviewer's
 // edits (edited_json) laid over it, key by key. Cannot fail: a profile that
@@ -57,6 +58,12 @@ nlohmann::json ProfileForClient(const StoredProfile& stored);
 // The job `id` from the store; on failure the response to send: 404
 // not_found for an unknown job, 503/500 for a database error.
 tl::expected<JobRecord, ApiResponse> LoadJob(ApiContext& ctx, const std::string& id);
+
+// The job as GET /api/status/{id} shows it, without approved_data (also the
+// data of the SSE `job` event): live counters from Redis for a parallel job,
+// approved_total, pending_approval, in_flight (embedded). On failure the
+// response to send (404 unknown job, 503/500 database).
+tl::expected<nlohmann::json, ApiResponse> JobStatusView(ApiContext& ctx, const std::string& id);
 
 // --- jobs_routes.cpp ---------------------------------------------------------
 // POST /api/process_redis (`parallel` true) and POST /api/process.
@@ -80,6 +87,20 @@ ApiResponse HandleReview(ApiContext& ctx, const ApiRequest& request);
 // GET /api/jobs/{job_id}/results?format=jsonl|json|csv&approved=0|1: the
 // job's profiles, streamed page by page (see docs/api.md).
 ApiResponse HandleExport(ApiContext& ctx, const ApiRequest& request);
+
+// --- events_routes.cpp -------------------------------------------------------
+// GET /api/events?job_id=: Server-Sent Events of job progress (docs/api.md).
+ApiResponse HandleEvents(ApiContext& ctx, const ApiRequest& request);
+
+// --- domains_routes.cpp ------------------------------------------------------
+// GET /api/jobs/{job_id}/domains?state=&domain=&limit=&offset=: the job's
+// domains with their state, error and profile.
+ApiResponse HandleDomains(ApiContext& ctx, const ApiRequest& request);
+
+// --- metrics_routes.cpp ------------------------------------------------------
+// GET /metrics: Prometheus text format (docs/api.md). Always 200: a database
+// or Redis that does not answer shows as trawl_database_up / trawl_redis_up 0.
+ApiResponse HandleMetrics(ApiContext& ctx, const ApiRequest& request);
 
 // --- health_routes.cpp -------------------------------------------------------
 // GET /api/health

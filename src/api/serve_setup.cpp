@@ -43,6 +43,9 @@ std::string RedactDbUrl(const std::string& url) {
 
 std::string ServeBanner(const std::string& who, const ServerOptions& options, int port) {
   std::string out = fmt::format("{}: listening on {}\n", who, ServerUrl(options.host, port));
+  out += fmt::format("{}: web page at {}/", who, ServerUrl(options.host, port));
+  if (options.ui_port > 0) out += fmt::format(" and {}/", ServerUrl(options.host, options.ui_port));
+  out += "\n";
   if (options.redis) {
     out += fmt::format("{}: redis {} (key prefix '{}'): /api/process_redis jobs go to workers\n",
                        who, RedactRedisUrl(*options.redis), options.redis->prefix);

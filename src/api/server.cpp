@@ -3,6 +3,7 @@
 #include "api/server.h"
 
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <fmt/core.h>
 #include <httplib.h>
 
@@ -12,6 +13,9 @@
 
 #include "api/context.h"
 #include "api/routes.h"
+#include "api/ui_assets.h"
+#include "api/webhook.h"
+#include "fetch/fetch_metrics.h"
 
 #ifndef TRAWL_VERSION
 #define TRAWL_VERSION "unknown"
@@ -20,7 +24,12 @@
 namespace trawl {
 namespace {
 
-constexpr int kHttpThreads = 16;           // requests served at once
+// Requests served at once. A live event stream (GET /api/events) holds a
+// thread while its client stays, so at most kMaxEventStreams of them: the
+// rest of the pool keeps answering everything else.
+constexpr int kHttpThreads = 64;
+constexpr size_t kMaxEventStreams = 48;
+constexpr int kListenBacklog = 1024;  // connections waiting for accept
 constexpr int64_t kRunnerGraceMs = 5'000;  // embedded tasks left are resumed on restart
 constexpr time_t kReadTimeoutS = 30;       // a client that stalls mid-body is dropped
 constexpr time_t kWriteTimeoutS = 30;
@@ -47,6 +56,8 @@ void WriteResponse(const api::ApiResponse& out, httplib::Response& res) {
           if (step == api::StreamStep::kDone) sink.done();
           return true;
         });
+  } else if (out.text) {
+    res.set_content(*out.text, out.content_type);
   } else {
     // Rejected inputs may hold any bytes a client sent: never throw on them.
     res.set_content(out.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
@@ -71,6 +82,25 @@ std::string MessageForStatus(int status, int64_t max_body_bytes) {
   }
 }
 
+// The web page's files (ui_assets.h), for GET and HEAD: no token (they hold
+// no data; the page sends it on its /api calls). True when `req` named an
+// asset and it was answered (200, or 304 when the browser's copy is current).
+bool ServeUiAsset(const httplib::Request& req, httplib::Response& res) {
+  if (req.method != "GET" && req.method != "HEAD") return false;
+  const api::UiAsset* asset = api::FindUiAsset(req.path);
+  if (asset == nullptr) return false;
+  for (const auto& [name, value] : api::UiAssetHeaders()) {
+    res.set_header(std::string(name), std::string(value));
+  }
+  res.set_header("ETag", std::string(asset->etag));
+  if (req.get_header_value("If-None-Match") == asset->etag) {
+    res.status = 304;
+    return true;
+  }
+  res.set_content(asset->body.data(), asset->body.size(), std::string(asset->content_type));
+  return true;
+}
+
 }  // namespace
 
 struct ApiServer::Impl {
@@ -78,22 +108,30 @@ struct ApiServer::Impl {
 
   ServerOptions options;
   std::unique_ptr<Store> store;
+  std::unique_ptr<api::EventHub> events;  // before the runner: it publishes here
   std::unique_ptr<EmbeddedRunner> runner;
   std::unique_ptr<api::QueuePool> queues;
+  std::unique_ptr<WebhookSender> webhooks;  // uses the store: stopped before it goes
+  std::unique_ptr<api::RedisEventListener> redis_events;
   api::ApiContext ctx;
   httplib::Server http;
   std::thread listener;
   int port = 0;
+  // --ui-port: the same page and API on a second port (e.g. :3000), set up
+  // by the same SetUpHttp and started and stopped with the first.
+  std::unique_ptr<httplib::Server> ui_http;
+  std::thread ui_listener;
 
   std::mutex stop_mu;  // held through Stop: it may be called from two threads
   std::mutex mu;
   std::condition_variable cv;
   bool started = false;
+  std::vector<int> listen_sockets;  // made by httplib, awaiting the larger backlog
   bool listening = false;  // the listener thread runs
   bool stopped = false;
 
   Result<void> Bind();
-  void SetUpHttp();
+  void SetUpHttp(httplib::Server& server);
   // Adds CORS headers when --cors-origin allows the request's Origin; true when
   // it answered a preflight (nothing more to do).
   bool HandleCors(const httplib::Request& req, httplib::Response& res);
@@ -121,6 +159,7 @@ bool ApiServer::Impl::HandleCors(const httplib::Request& req, httplib::Response&
 }
 
 void ApiServer::Impl::Serve(const httplib::Request& req, std::string body, httplib::Response& res) {
+  if (ServeUiAsset(req, res)) return;
   if (HandleCors(req, res)) return;
   api::ApiRequest request;
   request.method = req.method;
@@ -175,13 +214,24 @@ void ApiServer::Impl::ServeWithBody(const httplib::Request& req, httplib::Respon
   Serve(req, std::move(body), res);
 }
 
-void ApiServer::Impl::SetUpHttp() {
-  http.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
-  http.set_payload_max_length(static_cast<size_t>(options.max_body_bytes));
-  http.set_read_timeout(kReadTimeoutS, 0);
-  http.set_write_timeout(kWriteTimeoutS, 0);
+void ApiServer::Impl::SetUpHttp(httplib::Server& server) {
+  // Debian's libcpp-httplib is built to listen with a backlog of 5 (a burst
+  // of clients connecting at once gets dropped connections) and with
+  // SO_REUSEPORT (a second server on a busy port would silently share it).
+  // Our own options: SO_REUSEADDR only; the backlog is raised after binding.
+  server.set_socket_options([this](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    std::lock_guard lock(mu);
+    listen_sockets.push_back(sock);
+  });
+  server.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
+  server.set_payload_max_length(static_cast<size_t>(options.max_body_bytes));
+  server.set_read_timeout(kReadTimeoutS, 0);
+  server.set_write_timeout(kWriteTimeoutS, 0);
   // One handler for every path and method: our own table tells 404 from 405
-  // (httplib's patterns cannot), and every answer is JSON.
+  // (httplib's patterns cannot), and every answer is JSON but the web page's
+  // files (ServeUiAsset).
   auto serve = [this](const httplib::Request& req, httplib::Response& res) {
     Serve(req, req.body, res);
   };
@@ -189,16 +239,16 @@ void ApiServer::Impl::SetUpHttp() {
                                 const httplib::ContentReader& reader) {
     ServeWithBody(req, res, reader);
   };
-  http.Get(".*", serve);
-  http.Options(".*", serve);
-  http.Post(".*", serve_with_body);
-  http.Put(".*", serve_with_body);
-  http.Patch(".*", serve_with_body);
-  http.Delete(".*", serve_with_body);
+  server.Get(".*", serve);
+  server.Options(".*", serve);
+  server.Post(".*", serve_with_body);
+  server.Put(".*", serve_with_body);
+  server.Patch(".*", serve_with_body);
+  server.Delete(".*", serve_with_body);
   // httplib answers some requests itself (over-size body → 413, a malformed
   // request → 400) with an empty body; give those our JSON error too.
   int64_t max_body = options.max_body_bytes;
-  http.set_error_handler(httplib::Server::HandlerWithResponse(
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
       [max_body](const httplib::Request&, httplib::Response& res) {
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
         api::ApiResponse out = api::ErrorResponse(res.status, api::CodeForStatus(res.status),
@@ -206,7 +256,7 @@ void ApiServer::Impl::SetUpHttp() {
         WriteResponse(out, res);
         return httplib::Server::HandlerResponse::Handled;
       }));
-  http.set_exception_handler(
+  server.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "unknown exception";
         try {
@@ -245,6 +295,10 @@ Result<void> ApiServer::Start() {
     if (s.started) return Fail(ErrorCode::kUsage, "the API server was already started");
     s.started = true;
   }
+  // The embedded runner's fetches are counted for GET /metrics.
+  if (!s.options.crawl.fetch.fetch_metrics) {
+    s.options.crawl.fetch.fetch_metrics = std::make_shared<FetchMetrics>();
+  }
   const ServerOptions& o = s.options;
   if (o.token.empty() && !o.insecure_no_auth && !IsLoopbackHost(o.host)) {
     return Fail(ErrorCode::kUsage,
@@ -259,25 +313,41 @@ Result<void> ApiServer::Start() {
   auto store = Store::Open(o.db_url);
   if (!store) return tl::unexpected(store.error());
   s.store = std::move(*store);
-  s.runner = std::make_unique<EmbeddedRunner>(o.db_url, o.crawl);
+  s.events = std::make_unique<api::EventHub>(kMaxEventStreams);
+  s.runner = std::make_unique<EmbeddedRunner>(
+      o.db_url, o.crawl, [hub = s.events.get()](const std::string& json) { hub->PublishJson(json); });
   if (auto ok = s.runner->Start(); !ok) {
     s.runner.reset();
     return ok;
   }
-  s.queues = std::make_unique<api::QueuePool>(o.redis);
+  s.queues = std::make_unique<api::QueuePool>(o.redis, kHttpThreads);
   s.ctx.options = o;
   s.ctx.version = TRAWL_VERSION;
   s.ctx.store = s.store.get();
   s.ctx.runner = s.runner.get();
   s.ctx.queues = s.queues.get();
-  s.SetUpHttp();
+  s.ctx.fetch_metrics = o.crawl.fetch.fetch_metrics;
+  s.ctx.events = s.events.get();
+  if (o.redis) s.redis_events = std::make_unique<api::RedisEventListener>(*o.redis, s.events.get());
+  s.SetUpHttp(s.http);
   if (auto bound = s.Bind(); !bound) {
     s.runner.reset();  // stops it
     return bound;
   }
+  if (o.ui_port > 0) {
+    s.ui_http = std::make_unique<httplib::Server>();
+    s.SetUpHttp(*s.ui_http);
+    if (!s.ui_http->bind_to_port(o.host, o.ui_port)) {
+      s.runner.reset();
+      return Fail(ErrorCode::kIo, fmt::format("--ui-port: cannot listen on {}:{} (in use?)",
+                                              o.host, o.ui_port));
+    }
+  }
   {
     std::lock_guard lock(s.mu);
     s.listening = true;
+    for (int sock : s.listen_sockets) ::listen(sock, kListenBacklog);
+    s.listen_sockets.clear();
   }
   s.listener = std::thread([&s] {
     s.http.listen_after_bind();
@@ -285,15 +355,19 @@ Result<void> ApiServer::Start() {
     s.listening = false;
     s.cv.notify_all();
   });
+  if (s.ui_http) s.ui_listener = std::thread([&s] { s.ui_http->listen_after_bind(); });
   // httplib's stop() does nothing until the accept loop runs; wait for it so
   // that a Stop right after Start cannot be lost.
-  for (int i = 0; i < 500 && !s.http.is_running(); ++i) {
+  for (int i = 0; i < 500 && !(s.http.is_running() && (!s.ui_http || s.ui_http->is_running()));
+       ++i) {
     {
       std::lock_guard lock(s.mu);
       if (!s.listening) break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  s.webhooks = std::make_unique<WebhookSender>(s.store.get(), WebhookOptionsFor(o, TRAWL_VERSION));
+  s.webhooks->Start();  // only with --webhook-secret
   // Jobs a previous run left unfinished resume now (the runner also looks
   // on its own start; a wake-up costs nothing).
   s.runner->Wake();
@@ -315,8 +389,14 @@ void ApiServer::Stop() {
     std::lock_guard lock(s.mu);
     if (!s.started || s.stopped) return;
   }
+  // Live event streams end first: httplib's stop waits for every request.
+  if (s.events) s.events->Close();
   s.http.stop();
   if (s.listener.joinable()) s.listener.join();
+  if (s.ui_http) s.ui_http->stop();
+  if (s.ui_listener.joinable()) s.ui_listener.join();
+  s.redis_events.reset();
+  if (s.webhooks) s.webhooks->Stop();
   if (s.runner) s.runner->Stop(kRunnerGraceMs);
   std::lock_guard lock(s.mu);
   s.stopped = true;

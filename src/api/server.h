@@ -32,6 +32,13 @@ struct ServerOptions {
   // ("https://crm.example.com", or "*"); "" (the default): CORS stays off
   // and browsers refuse cross-origin calls.
   std::string cors_origin;
+  // --ui-port: also listen on this port of `host`, serving the same web page
+  // and /api (so the page at :3000 is same-origin); 0 (the default): off.
+  int ui_port = 0;
+  // The key of the completion webhooks' signature (api/webhook.h); "" (the
+  // default): jobs with options.webhook_url are refused, none are sent.
+  std::string webhook_secret;
+  int webhook_attempts = 6;  // POSTs per job completion before it is failed
 };
 
 class ApiServer {

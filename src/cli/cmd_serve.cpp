@@ -51,6 +51,11 @@ int RunServe(int argc, char** argv) {
   app.add_option("--cors-origin", options.cors_origin,
                  "allow this browser origin (or *) to call the API cross-site; default: CORS off")
       ->envname("TRAWL_CORS_ORIGIN");
+  app.add_option("--ui-port", options.ui_port,
+                 "also serve the web page and /api on this port of --host (e.g. 3000); 0: off")
+      ->envname("TRAWL_UI_PORT")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
   app.add_option("--max-job-domains", options.max_job_domains, "distinct domains one job may hold")
       ->envname("TRAWL_MAX_JOB_DOMAINS")
       ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}))
@@ -58,6 +63,15 @@ int RunServe(int argc, char** argv) {
   app.add_option("--max-body-mb", max_body_mb, "largest request body, in MiB (413 beyond)")
       ->envname("TRAWL_MAX_BODY_MB")
       ->check(CLI::Range(int64_t{1}, int64_t{1024}))
+      ->capture_default_str();
+  app.add_option("--webhook-secret", options.webhook_secret,
+                 "key of the HMAC-SHA256 signature of job webhooks; unset: options.webhook_url "
+                 "is refused")
+      ->envname("TRAWL_WEBHOOK_SECRET");
+  app.add_option("--webhook-attempts", options.webhook_attempts,
+                 "POSTs per job webhook (1 s, 4 s, 16 s, ... apart, at most 5 min) before it fails")
+      ->envname("TRAWL_WEBHOOK_ATTEMPTS")
+      ->check(CLI::Range(1, 20))
       ->capture_default_str();
   fetch.Add(app, options.crawl);
   try {

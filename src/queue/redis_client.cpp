@@ -2,9 +2,11 @@
 
 #include <hiredis/hiredis.h>
 #include <openssl/evp.h>
+#include <poll.h>
 #include <sys/time.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <csignal>
@@ -259,6 +261,35 @@ Result<RedisReply> RedisClient::Eval(const RedisScript& script,
   argv[0] = "EVAL";
   argv[1] = script.source();
   return Command(argv);
+}
+
+Result<std::optional<RedisReply>> RedisClient::NextPush(int wait_ms) {
+  if (ctx_ == nullptr) return Fail(ErrorCode::kUnavailable, "redis: not subscribed");
+  // A reply already buffered comes first; only then wait on the socket, so a
+  // quiet channel never leaves hiredis in its timed-out (unusable) state.
+  for (int round = 0; round < 2; ++round) {
+    void* raw = nullptr;
+    if (redisGetReplyFromReader(ctx_, &raw) != REDIS_OK) {
+      std::string why = ctx_->errstr;
+      Disconnect();
+      return Fail(ErrorCode::kUnavailable, "redis subscription: " + why);
+    }
+    if (raw != nullptr) {
+      RedisReply reply = Convert(static_cast<redisReply*>(raw));
+      freeReplyObject(raw);
+      return std::optional<RedisReply>(std::move(reply));
+    }
+    if (round == 1) break;
+    pollfd pfd{ctx_->fd, POLLIN, 0};
+    int ready = poll(&pfd, 1, std::max(wait_ms, 0));
+    if (ready == 0 || (ready < 0 && errno == EINTR)) return std::optional<RedisReply>{};
+    if (ready < 0 || redisBufferRead(ctx_) != REDIS_OK) {
+      std::string why = ready < 0 ? "poll failed" : std::string(ctx_->errstr);
+      Disconnect();
+      return Fail(ErrorCode::kUnavailable, "redis subscription: " + why);
+    }
+  }
+  return std::optional<RedisReply>{};
 }
 
 Result<int64_t> RedisClient::Ping() {

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -92,6 +93,13 @@ class RedisClient {
                           const std::vector<std::string>& args);
   // PING; the round trip in microseconds.
   Result<int64_t> Ping();
+
+  // Pub/sub: after Command({"SUBSCRIBE", channel}) the connection only
+  // receives pushed messages. NextPush waits up to `wait_ms` for the next one
+  // and returns it, or nullopt when none came in time (the connection stays
+  // usable). kUnavailable when the connection is lost (it is closed; dial and
+  // SUBSCRIBE again).
+  Result<std::optional<RedisReply>> NextPush(int wait_ms);
 
   bool connected() const { return ctx_ != nullptr; }
   void Disconnect();

@@ -228,7 +228,7 @@ TEST(ApiServe, BadRequestsAreRefusedWithJsonErrorsAndStoreNothing) {
       {"POST", "/api/jobs/0123456789abcdef/retry", "{}", 404, "not_found"},
       {"GET", "/api/status/0123456789abcdef?limit=5000", "", 400, "bad_request"},
       {"GET", "/api/nothing", "", 404, "not_found"},
-      {"GET", "/", "", 404, "not_found"},
+      {"GET", "/no-such-page", "", 404, "not_found"},
       {"GET", "/api/process", "", 405, "method_not_allowed"},
       {"DELETE", "/api/status/abc", "", 405, "method_not_allowed"},
       {"PUT", "/api/health", "{}", 405, "method_not_allowed"},
