@@ -17,7 +17,7 @@ PACKAGES=(
   # servers the integration tests and `trawl up` start on loopback
   redis-server redis-tools postgresql
   # tests and benchmarks
-  libgtest-dev libgmock-dev googletest libbenchmark-dev python3 python3-yaml curl time
+  libgtest-dev libgmock-dev googletest libbenchmark-dev python3 python3-yaml curl time wrk
   python3-prometheus-client
   # the browser test of the web page (tests/e2e; node and npm come with the machine)
   chromium fonts-dejavu-core
