@@ -42,7 +42,8 @@ DB="$WORK/trawl.db"
 FETCH=(--allow-private --connect-to "::127.0.0.1:$FPORT")
 
 "$TRAWL" serve --port 0 --redis "$REDIS" --db "$DB" "${FETCH[@]}" 2>"$WORK/serve.err" &
-PIDS+=($!)
+SERVE_PID=$!
+PIDS+=($SERVE_PID)
 for _ in $(seq 100); do grep -q "listening on" "$WORK/serve.err" && break; sleep 0.1; done
 API=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/serve.err" | head -1)
 "$TRAWL" worker --redis "$REDIS" --db "$DB" --concurrency 16 "${FETCH[@]}" >"$WORK/worker.log" 2>&1 &
@@ -85,6 +86,11 @@ print(f"bench=api endpoint={name} connections={conns} seconds={secs} requests={r
       f"rps={rps:.0f} p50_ms={ms(pct['50']):.2f} p99_ms={ms(pct['99']):.2f} errors={errors}")
 EOF
 }
+# TRAWL_BENCH_PERF=FILE: a `perf record -g` profile of the server during the
+# first run (perf report -i FILE).
+if [[ -n "${TRAWL_BENCH_PERF:-}" ]]; then
+  perf record -g -o "$TRAWL_BENCH_PERF" -p "$SERVE_PID" -- sleep "$S" &>/dev/null &
+fi
 run status "/api/status/$JOB"
 run status_nodata "/api/status/$JOB?limit=0"
 run health "/api/health"

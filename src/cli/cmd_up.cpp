@@ -241,6 +241,13 @@ int RunUp(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--token", options.token, "require 'Authorization: Bearer TOKEN' on /api")
       ->envname("TRAWL_API_TOKEN");
+  app.add_option("--ui-port", options.ui_port,
+                 "also serve the web page and /api on this port (e.g. 3000); 0: off")
+      ->envname("TRAWL_UI_PORT")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--webhook-secret", options.webhook_secret,
+                 "key of the HMAC-SHA256 signature of job webhooks (options.webhook_url)")
+      ->envname("TRAWL_WEBHOOK_SECRET");
   fetch.Add(app, options.crawl);
   try {
     app.parse(argc, argv);
