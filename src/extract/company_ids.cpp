@@ -46,6 +46,15 @@ constexpr std::string_view kTriggers[] = {
     "c.i.f",  "n.i.f", "REA",   "R.E.A", "R. E. A", "GB", "DE", "FR", "NL", "IE", "ES", "IT", "AT", "BE",
     "vat",    "ust",   "uid",   "tva",   "btw",   "iva",   "umsatzsteuer"};
 constexpr size_t kTriggerCount = std::size(kTriggers);
+// TriggerPrefixes::second reads three bytes of every case-insensitive trigger.
+static_assert([] {
+  for (std::string_view t : kTriggers) {
+    bool upper = false;
+    for (char c : t) upper = upper || (c >= 'A' && c <= 'Z');
+    if (!upper && t.size() < 3) return false;
+  }
+  return true;
+}());
 
 bool HasUpper(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
@@ -58,9 +67,13 @@ char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A
 // The first two bytes of the triggers, in every case a match can have: a
 // page is scanned once, one table look-up per byte, and only where the byte
 // pair starts some trigger are the triggers with that first letter compared.
+// The case-insensitive triggers are all 3+ bytes long, and common English
+// pairs ("re", "co", "ch") start many of them: `second` holds their second
+// and third bytes, so that a pair alone rarely sends the scan to AddHits.
 struct TriggerPrefixes {
   static constexpr uint8_t kLower = 1, kExact = 2;
   std::vector<uint8_t> pairs = std::vector<uint8_t>(65536, 0);
+  std::vector<uint8_t> second = std::vector<uint8_t>(65536, 0);  // bytes 2-3 of a case-insensitive trigger
   std::vector<uint8_t> by_first[2][256];  // [exact][first byte, lower-case unless exact] -> kTriggers index
   TriggerPrefixes() {
     for (size_t k = 0; k < kTriggerCount; ++k) {
@@ -73,6 +86,9 @@ struct TriggerPrefixes {
       }
       for (char a : CaseForms(t[0])) {
         for (char b : CaseForms(t[1])) pairs[PairKey(a, b)] |= kLower;
+      }
+      for (char b : CaseForms(t[1])) {
+        for (char c : CaseForms(t[2])) second[PairKey(b, c)] = 1;
       }
     }
   }
@@ -101,10 +117,13 @@ struct Page {
   explicit Page(std::string_view t) : text(t) {
     static const TriggerPrefixes kPrefixes;
     const uint8_t* pairs = kPrefixes.pairs.data();
+    const uint8_t* second = kPrefixes.second.data();
     for (size_t i = 0; i + 1 < text.size(); ++i) {
       uint8_t kinds = pairs[PairKey(text[i], text[i + 1])];
       if (kinds == 0) continue;
-      if (kinds & TriggerPrefixes::kLower) AddHits(kPrefixes, i, false);
+      if ((kinds & TriggerPrefixes::kLower) && i + 2 < text.size() && second[PairKey(text[i + 1], text[i + 2])]) {
+        AddHits(kPrefixes, i, false);
+      }
       if (kinds & TriggerPrefixes::kExact) AddHits(kPrefixes, i, true);
     }
   }

@@ -216,6 +216,22 @@ std::string_view RefreshTarget(std::string_view content) {
 
 }  // namespace
 
+bool IsPlainRootPath(std::string_view href) {
+  if (href.empty() || href[0] != '/' || (href.size() > 1 && href[1] == '/')) return false;  // "//host" is not a path
+  for (char c : href) {
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
+                 c == '-' || c == '_' || c == '.' || c == '~';
+    if (!plain) return false;
+  }
+  for (size_t begin = 1; begin <= href.size();) {
+    size_t end = std::min(href.find('/', begin), href.size());
+    std::string_view segment = href.substr(begin, end - begin);
+    if (segment == "." || segment == "..") return false;
+    begin = end + 1;
+  }
+  return true;
+}
+
 HtmlTag TagFromName(std::string_view lower_name) {
   auto it = std::lower_bound(kTagNames.begin(), kTagNames.end(), lower_name);
   if (it == kTagNames.end() || *it != lower_name) return T::kOther;
@@ -382,7 +398,7 @@ void DocumentBuilder::Flush() {
   TrimInPlace(block_);
   if (!block_.empty()) {
     TextBlock b;
-    b.text = std::move(block_);
+    b.text = block_;  // a copy of exact size; block_ keeps its buffer for the next block
     b.tag = block_tags_.empty() ? "body" : TagName(block_tags_.back());
     b.in_footer = footer_depth_ > 0;
     doc_.blocks.push_back(std::move(b));
@@ -392,11 +408,27 @@ void DocumentBuilder::Flush() {
 
 // Pages repeat their hrefs (menu, footer, buttons), and resolving one through
 // libcurl's URL parser is the builder's largest single cost: remember them.
+// Root-relative hrefs of plain characters ("/contact", "/about-us/team.html")
+// are most of a page's links, and need no parser: there is nothing to
+// percent-encode, no dot segment to remove, no query or fragment, so the
+// result is the base's origin (as libcurl writes it) followed by the href.
 std::string DocumentBuilder::Resolve(std::string_view href) {
   std::string key(href);
   if (auto it = resolved_.find(key); it != resolved_.end()) return it->second;
   if (!resolver_ || resolver_->base() != doc_.base_url) {
     resolver_ = std::make_unique<UrlResolver>(doc_.base_url);
+    origin_.reset();
+  }
+  if (IsPlainRootPath(href)) {
+    if (!origin_) {
+      auto root = resolver_->Resolve("/");
+      origin_ = root && root->ends_with('/') ? root->substr(0, root->size() - 1) : std::string();
+    }
+    if (!origin_->empty()) {
+      std::string url = *origin_ + key;
+      resolved_.emplace(std::move(key), url);
+      return url;
+    }
   }
   auto r = resolver_->Resolve(href);
   std::string url = r ? std::move(*r) : std::string();

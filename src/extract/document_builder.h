@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,6 +26,12 @@ struct HtmlAttribute {
   std::string_view name;
   std::string_view value;
 };
+
+// True when `href` is a root-relative path ("/contact") of ASCII letters,
+// digits and "/-_.~" with no "." or ".." segment: resolved against an http(s)
+// base it becomes the base's origin followed by the href unchanged, which
+// lets DocumentBuilder skip libcurl's URL parser for it. Pure; thread-safe.
+bool IsPlainRootPath(std::string_view href);
 
 // The elements the rules care about (defined in document_builder.cpp).
 enum class HtmlTag : uint8_t;
@@ -81,6 +88,9 @@ class DocumentBuilder {
   std::string id_class_;       // scratch: lower-case id and class of the element being opened
   std::unordered_map<std::string, std::string> resolved_;  // href -> Resolve(href) against base_url
   std::unique_ptr<UrlResolver> resolver_;                 // parsed base_url, rebuilt when it changes
+  // resolver_'s base resolved against "/", without that '/' ("" if that
+  // failed); computed at the first plain root path (see IsPlainRootPath).
+  std::optional<std::string> origin_;
 };
 
 }  // namespace trawl

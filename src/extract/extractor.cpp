@@ -36,33 +36,42 @@ constexpr int kTldWeight = 3;
 constexpr int kAddressWeight = 4;
 constexpr int kPhoneWeight = 2;
 
+// What AddPage needs from a page's URL, read with one ParseUrl.
+struct PageKind {
+  bool legal = false;             // a privacy/terms page (see IsLegalPath)
+  bool legal_or_imprint = false;  // that, or an imprint or legal notice
+  bool home = false;              // the site's home page URL
+};
+
 // Privacy/terms pages name regulators, processors and hosts: their addresses are not the company's.
-bool IsLegalPage(std::string_view url) {
-  auto parts = ParseUrl(url);
-  std::string path = AsciiLower(parts ? parts->path : std::string(url));
+bool IsLegalPath(std::string_view lower_path) {
   for (std::string_view w : {"privacy", "datenschutz", "cookie", "terms", "legal", "mentions", "agb", "policy",
                              "disclaimer", "gdpr", "rgpd", "conditions", "nutzungsbedingungen", "widerruf",
                              "confidentialite", "protection-des-donnees"}) {
-    if (path.find(w) != std::string::npos) return true;
+    if (lower_path.find(w) != std::string::npos) return true;
   }
   return false;
 }
 
 // Legal notices and imprints hold the company's own details, and beside them
 // those of third parties.
-bool IsLegalOrImprintPage(std::string_view url) {
-  if (IsLegalPage(url)) return true;
-  auto parts = ParseUrl(url);
-  std::string path = AsciiLower(parts ? parts->path : std::string(url));
+bool IsLegalOrImprintPath(std::string_view lower_path) {
+  if (IsLegalPath(lower_path)) return true;
   for (std::string_view w : {"impressum", "imprint", "colofon", "colophon", "aviso", "note-legali"}) {
-    if (path.find(w) != std::string::npos) return true;
+    if (lower_path.find(w) != std::string::npos) return true;
   }
   return false;
 }
 
-bool IsHomeUrl(std::string_view url) {
+// A URL that does not parse is read as a whole, lower-cased, and is no home page.
+PageKind KindOf(std::string_view url) {
   auto parts = ParseUrl(url);
-  return parts && (parts->path == "/" || parts->path == "/index.html" || parts->path == "/index.php");
+  std::string path = AsciiLower(parts ? parts->path : std::string(url));
+  PageKind kind;
+  kind.legal = IsLegalPath(path);
+  kind.legal_or_imprint = IsLegalOrImprintPath(path);
+  kind.home = parts && (parts->path == "/" || parts->path == "/index.html" || parts->path == "/index.php");
+  return kind;
 }
 
 std::string EmailDomain(std::string_view e) { return std::string(e.substr(e.find('@') + 1)); }
@@ -211,9 +220,10 @@ std::string ContactLinkKey(const Link& link) {
 }
 
 // `doc` with the third parties' text and contact links cut (see above);
-// pages other than legal notices and privacy policies come back whole.
-Document WithoutThirdParties(Document doc, std::string_view own_domain) {
-  if (!IsLegalOrImprintPage(doc.url)) return doc;
+// pages other than legal notices and privacy policies (`legal_or_imprint`
+// false) come back whole.
+Document WithoutThirdParties(Document doc, bool legal_or_imprint, std::string_view own_domain) {
+  if (!legal_or_imprint) return doc;
   std::vector<TextBlock> blocks = std::move(doc.blocks);
   doc.blocks.clear();
   std::string own = AsciiLower(own_domain);
@@ -281,15 +291,16 @@ void ProfileBuilder::AddPage(Document page) {
   State& s = *state_;
   // Credits are read from the whole page: "Hosted by" lines name designers too.
   DesignerCredits credits = FindDesignerCredits(page, s.own);
-  Document doc = WithoutThirdParties(std::move(page), s.own);
-  bool home = s.pages.empty() || IsHomeUrl(doc.url);
+  PageKind kind = KindOf(page.url);
+  Document doc = WithoutThirdParties(std::move(page), kind.legal_or_imprint, s.own);
+  bool home = s.pages.empty() || kind.home;
   std::vector<LdNode> ld = ParseJsonLd(doc);
   for (auto& d : credits.domains) {
     if (std::find(s.designer_domains.begin(), s.designer_domains.end(), d) == s.designer_domains.end()) {
       s.designer_domains.push_back(d);
     }
   }
-  s.AddEmails(ExtractEmails(doc, ld, s.own, credits), IsLegalPage(doc.url));
+  s.AddEmails(ExtractEmails(doc, ld, s.own, credits), kind.legal);
   auto social = ExtractSocial(doc, ld, credits);
   s.social.insert(s.social.end(), std::make_move_iterator(social.begin()), std::make_move_iterator(social.end()));
   auto names = CompanyNameCandidates(doc, ld, home);

@@ -181,9 +181,38 @@ std::string DomainLabel(std::string_view domain) {
   return reg.substr(0, reg.find('.'));
 }
 
+// True when `url` cannot have a host of the networks below: no "<label>.com"
+// of theirs occurs in it in any case. ParseUrl costs far more than this scan,
+// and most links a page holds are the site's own. Input ParseUrl would change
+// before reading the host (tabs/newlines dropped, percent escapes, non-ASCII
+// bytes) is never ruled out here.
+bool CannotBeSocial(std::string_view url) {
+  static constexpr std::string_view kLabels[] = {"linkedin", "twitter", "x",      "facebook", "fb",
+                                                 "instagram", "youtube", "github", "tiktok"};
+  for (char c : url) {
+    if (c == '\t' || c == '\n' || c == '\r' || c == '%' || static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (size_t dot = url.find('.'); dot != std::string_view::npos; dot = url.find('.', dot + 1)) {
+    if (url.size() - dot < 4 || lower(url[dot + 1]) != 'c' || lower(url[dot + 2]) != 'o' ||
+        lower(url[dot + 3]) != 'm') {
+      continue;
+    }
+    for (std::string_view label : kLabels) {
+      if (dot < label.size()) continue;
+      std::string_view before = url.substr(dot - label.size(), label.size());
+      if (std::equal(before.begin(), before.end(), label.begin(), [&](char a, char b) { return lower(a) == b; })) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<SocialLink> CanonicalSocialUrl(std::string_view url) {
+  if (CannotBeSocial(url)) return std::nullopt;
   auto parts = ParseUrl(url);
   if (!parts) return std::nullopt;
   const std::string& host = parts->host;
