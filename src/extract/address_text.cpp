@@ -218,6 +218,11 @@ Address Assemble(const std::vector<TextBlock>& blocks, size_t index, const Postc
     street = !head.empty() && Acceptable(head) ? head : TakeStreet(ctx.lines, false);
     if (!LooksLikeStreet(street)) street.clear();
   }
+  // "10245 Berlin." at a sentence's end: the full stop is not the town's.
+  while (!locality.empty() && (locality.back() == '.' || locality.back() == ',' ||
+                               locality.back() == ';' || locality.back() == ' ')) {
+    locality.pop_back();
+  }
   if (locality.size() > kMaxLineBytes || IsCompanyLine(locality)) locality.clear();
   if (!street.empty()) a.street = street;
   if (!locality.empty()) a.locality = locality;

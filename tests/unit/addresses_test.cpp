@@ -59,6 +59,9 @@ TEST(ExtractAddresses, ReadsAddressesFromVisibleText) {
       {"nl", "NL", {"Damrak 1, 1012 AB Amsterdam"}, "Damrak 1, 1012 AB Amsterdam [NL]"},
       {"es", "ES", {"Calle Mayor 5, 28013 Madrid"}, "Calle Mayor 5, 28013 Madrid [ES]"},
       {"it with province", "IT", {"Via Roma 10, 00184 Roma (RM)"}, "Via Roma 10, 00184 Roma (RM) [IT]"},
+      {"sentence end after the town", "DE", {"Besuchen Sie uns: Am Holzhafen 7, 10245 Berlin."},
+       "Am Holzhafen 7, 10245 Berlin [DE]"},
+      {"comma after the town", "FR", {"12 rue de la Paix, 75008 Paris,"}, "12 rue de la Paix, 75008 Paris [FR]"},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(Texts(ExtractAddresses(Page(c.blocks), c.hint)), c.want) << c.name;
