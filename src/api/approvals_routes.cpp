@@ -24,7 +24,6 @@ using nlohmann::json;
 
 // "all" approves pending profiles this many at a time, so no one list call
 // (nor the memory of the request) grows with the size of the job.
-constexpr int kReviewBatch = 1000;
 constexpr size_t kMaxReviewerLength = 200;
 constexpr const char* kDefaultReviewer = "api";
 
@@ -384,36 +383,28 @@ Result<ReviewOutcome> ReviewNamed(Store& store, const ReviewRequest& review, int
   return outcome;
 }
 
-// Applies the review to every pending profile of the job, a batch at a time.
-// Each batch leaves the pending list, so the next batch is again its first
-// page; at most `job_total` profiles exist, which bounds the loop even while
-// the job is still storing profiles.
-Result<ReviewOutcome> ReviewAllPending(Store& store, const ReviewRequest& review, int64_t job_total,
-                                       int64_t now_ms) {
+// Applies the review to every pending profile of the job: the profiles with
+// edits one by one (their edits merged), then all the others in one
+// statement, so that approving a 100,000-domain job is one UPDATE.
+Result<ReviewOutcome> ReviewAllPending(Store& store, const ReviewRequest& review, int64_t now_ms) {
   ReviewOutcome outcome;
-  int64_t max_batches = job_total / kReviewBatch + 2;
-  for (int64_t batch = 0; batch < max_batches; ++batch) {
-    ProfileQuery query;
-    query.job_id = review.job_id;
-    query.approval = "pending";
-    query.limit = kReviewBatch;
-    query.offset = 0;
-    auto page = store.ListProfiles(query);
-    if (!page) return tl::unexpected(page.error());
-    for (const StoredProfile& p : *page) {
-      std::string edited;
-      if (auto e = review.edits.find(p.domain); e != review.edits.end() && !e->second.empty()) {
-        auto merged = MergedEdit(store, review.job_id, p.domain, e->second);
-        if (!merged) return tl::unexpected(merged.error());
-        if (*merged) edited = **merged;
-      }
-      auto set = store.SetApproval(review.job_id, p.domain, review.approval, review.reviewer,
-                                   edited, now_ms);
-      if (!set) return tl::unexpected(set.error());
-      if (*set) ++outcome.updated;
-    }
-    if (static_cast<int>(page->size()) < kReviewBatch) break;
+  for (const auto& [domain, edit] : review.edits) {
+    if (edit.empty()) continue;
+    auto stored = store.GetProfile(review.job_id, domain);
+    if (!stored) return tl::unexpected(stored.error());
+    if (!*stored || (*stored)->approval != "pending") continue;
+    std::string edited;
+    auto merged = MergedEdit(store, review.job_id, domain, edit);
+    if (!merged) return tl::unexpected(merged.error());
+    if (*merged) edited = **merged;
+    auto set = store.SetApproval(review.job_id, domain, review.approval, review.reviewer, edited,
+                                 now_ms);
+    if (!set) return tl::unexpected(set.error());
+    if (*set) ++outcome.updated;
   }
+  auto rest = store.ReviewAllPending(review.job_id, review.approval, review.reviewer, now_ms);
+  if (!rest) return tl::unexpected(rest.error());
+  outcome.updated += *rest;
   return outcome;
 }
 
@@ -486,7 +477,7 @@ ApiResponse HandleReview(ApiContext& ctx, const ApiRequest& request) {
   }
   // One time for the whole review: it is one decision.
   int64_t now_ms = NowMs();
-  auto outcome = review.all ? ReviewAllPending(*ctx.store, review, job->total, now_ms)
+  auto outcome = review.all ? ReviewAllPending(*ctx.store, review, now_ms)
                             : ReviewNamed(*ctx.store, review, now_ms);
   // A database failure part way leaves the profiles reviewed so far as they
   // are; repeating the request is harmless.

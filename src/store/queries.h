@@ -156,6 +156,10 @@ inline constexpr NamedQuery kSetApproval = {
     "UPDATE profiles SET approval = $3, reviewed_by = $4, "
     "edited_json = CASE WHEN $5 = '' THEN edited_json ELSE $5 END, "
     "reviewed_at = $6, updated_at = $6 WHERE job_id = $1 AND domain = $2"};
+inline constexpr NamedQuery kReviewAllPending = {
+    "review_all_pending",
+    "UPDATE profiles SET approval = $2, reviewed_by = $3, reviewed_at = $4, updated_at = $4 "
+    "WHERE job_id = $1 AND approval = 'pending'"};
 
 // --- figures over every job (GET /metrics) ----------------------------------
 

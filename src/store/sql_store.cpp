@@ -509,6 +509,17 @@ Result<bool> SqlStore::SetApproval(const std::string& job_id, const std::string&
   return result->changed > 0;
 }
 
+Result<int64_t> SqlStore::ReviewAllPending(const std::string& job_id, const std::string& approval,
+                                           const std::string& who, int64_t now_ms) {
+  if (auto ok = CheckWord("approval", approval, {"approved", "rejected"}); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  std::lock_guard lock(mutex_);
+  auto result = db_->Run(queries::kReviewAllPending, {job_id, approval, who, now_ms});
+  if (!result) return tl::unexpected(result.error());
+  return result->changed;
+}
+
 // ============================================================================
 // Figures over every job
 // ============================================================================

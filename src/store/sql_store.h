@@ -59,6 +59,8 @@ class SqlStore final : public Store {
                                                   const std::string& domain) override;
   Result<std::vector<StoredProfile>> ListProfiles(const ProfileQuery& query) override;
   Result<int64_t> CountProfiles(const std::string& job_id, const std::string& approval) override;
+  Result<int64_t> ReviewAllPending(const std::string& job_id, const std::string& approval,
+                                   const std::string& who, int64_t now_ms) override;
   Result<bool> SetApproval(const std::string& job_id, const std::string& domain,
                            const std::string& approval, const std::string& who,
                            const std::string& edited_json, int64_t now_ms) override;

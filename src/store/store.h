@@ -209,6 +209,11 @@ class Store {
   virtual Result<bool> SetApproval(const std::string& job_id, const std::string& domain,
                                    const std::string& approval, const std::string& who,
                                    const std::string& edited_json, int64_t now_ms) = 0;
+  // Sets every pending profile of the job to `approval` (approved|rejected)
+  // with reviewer and time, in one statement; edits are kept as they are.
+  // Returns how many changed; kUsage on another approval word.
+  virtual Result<int64_t> ReviewAllPending(const std::string& job_id, const std::string& approval,
+                                           const std::string& who, int64_t now_ms) = 0;
 
   // --- figures over every job (GET /metrics) --------------------------------
   // Jobs by status; a status no job is in is absent.

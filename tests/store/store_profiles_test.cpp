@@ -86,6 +86,32 @@ TEST_P(StoreTest, GetTaskAndCountTasksByState) {
   EXPECT_EQ(store_->CountTasks("nope", ""), 0);
 }
 
+TEST_P(StoreTest, ReviewAllPendingChangesOnlyThePendingProfilesOfTheJob) {
+  Create(Job("r"), Domains(4));
+  Create(Job("other"), Domains(1));
+  for (int i = 0; i < 4; ++i) Put(Profile("r", "d" + std::to_string(i) + ".test", i, true), true);
+  Put(Profile("other", "d0.test", 0, true), true);
+  ASSERT_TRUE(store_->SetApproval("r", "d1.test", "rejected", "ann", "{\"company_name\":\"X\"}", 10));
+  auto changed = store_->ReviewAllPending("r", "approved", "bob", 20);
+  ASSERT_TRUE(changed) << changed.error().message;
+  EXPECT_EQ(*changed, 3);
+  EXPECT_EQ(store_->CountProfiles("r", "approved"), 3);
+  StoredProfile kept = MustGetProfile("r", "d1.test");
+  EXPECT_EQ(kept.approval, "rejected");
+  EXPECT_EQ(kept.reviewed_by, "ann");
+  EXPECT_EQ(kept.edited_json, "{\"company_name\":\"X\"}");
+  StoredProfile approved = MustGetProfile("r", "d2.test");
+  EXPECT_EQ(approved.reviewed_by, "bob");
+  EXPECT_EQ(approved.reviewed_at_ms, std::optional<int64_t>(20));
+  EXPECT_EQ(MustGetProfile("other", "d0.test").approval, "pending") << "another job's profile";
+  auto again = store_->ReviewAllPending("r", "rejected", "bob", 30);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, 0);
+  auto bad = store_->ReviewAllPending("r", "pending", "bob", 30);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kUsage);
+}
+
 TEST_P(StoreTest, ProfileOfAnUnknownJobIsRefused) {
   auto put = store_->PutProfile(Profile("ghost", "d0.test", 0, true));
   ASSERT_FALSE(put);
