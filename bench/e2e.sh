@@ -16,35 +16,8 @@ W=${2:-2}
 C=${3:-64}
 L=${4:-100}
 TRAWL=./build/trawl
-WORK=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-RPORT=$(free_port)
-redis-server --port "$RPORT" --bind 127.0.0.1 --dir "$WORK" --appendonly yes --appendfsync everysec \
-  --save "" --maxmemory-policy noeviction --logfile "$WORK/redis.log" --daemonize no &
-PIDS+=($!)
-"$TRAWL" sitefarm --port 0 --bulk "$D" --latency-ms "$L" >"$WORK/farm.out" 2>"$WORK/farm.err" &
-PIDS+=($!)
-for _ in $(seq 100); do
-  redis-cli -p "$RPORT" ping >/dev/null 2>&1 && grep -q "listening on" "$WORK/farm.out" && break
-  sleep 0.1
-done
-FPORT=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$WORK/farm.out" | head -1)
-REDIS="redis://127.0.0.1:$RPORT/0"
-DB="$WORK/trawl.db"
-FETCH=(--allow-private --connect-to "::127.0.0.1:$FPORT")
-
-"$TRAWL" serve --port 0 --redis "$REDIS" --db "$DB" "${FETCH[@]}" 2>"$WORK/serve.err" &
-PIDS+=($!)
-for _ in $(seq 100); do grep -q "listening on" "$WORK/serve.err" && break; sleep 0.1; done
-API=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/serve.err" | head -1)
+source bench/stack.sh
+start_stack "$D" "$L"
 
 WPIDS=()
 for ((i = 0; i < W; i++)); do

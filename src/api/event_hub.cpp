@@ -87,8 +87,10 @@ void EventHub::PublishJson(const std::string& json) {
     int64_t done = doc.value("completed", int64_t{0}) + doc.value("failed", int64_t{0});
     doc["job_status"] = done >= doc.value("total", int64_t{0}) ? "completed" : "processing";
   }
+  auto job_status = doc.find("job_status");
   Publish({job->get<std::string>(), type->get<std::string>(),
-           doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+           doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+           job_status != doc.end() && job_status->is_string() ? job_status->get<std::string>() : ""});
 }
 
 void EventHub::Close() {

@@ -37,37 +37,32 @@ struct StreamState {
   bool greeted = false;
 };
 
-// A `job` frame with the job's current view; "" if the job cannot be loaded
-// right now (the next event or keepalive tries again).
-std::string JobFrame(ApiContext& ctx, const std::string& job_id) {
+// A `job` frame with the job's current view (status in `status` when
+// given); "" if the job cannot be loaded right now (the next event or
+// keepalive tries again).
+std::string JobFrame(ApiContext& ctx, const std::string& job_id, std::string* status = nullptr) {
   auto view = JobStatusView(ctx, job_id);
   if (!view) return "";
+  if (status != nullptr) *status = view->value("status", "");
   return Frame("job", Dump(*view));
 }
 
-// What to send for one event from the hub.
+// What to send for one event from the hub: a progress frame, and the job
+// frame with its full view when the job's state changed (started,
+// completed, cancelled, retried; a `job` event always says it changed).
 std::string FramesFor(ApiContext& ctx, StreamState& s, const HubEvent& event) {
   std::string out;
-  std::string status;
   if (event.type == "progress") {
     out += Frame("progress", event.json);
-    auto doc = json::parse(event.json, nullptr, false);
-    if (doc.is_object() && doc.contains("job_status") && doc["job_status"].is_string()) {
-      status = doc["job_status"].get<std::string>();
-    }
-  } else if (event.type == "job") {
-    status = "?";  // always announce: the job itself changed
-  } else {
+  } else if (event.type != "job") {
     return out;
   }
   auto& last = s.status_of[event.job_id];
-  if (status.empty() || status == last) return out;
-  // A new job state (started, completed, cancelled, retried): the job frame
-  // with the full view, as GET /api/status shows it.
-  std::string frame = JobFrame(ctx, event.job_id);
+  if (event.type == "progress" && (event.job_status.empty() || event.job_status == last)) return out;
+  std::string status;
+  std::string frame = JobFrame(ctx, event.job_id, &status);
   if (frame.empty()) return out;
-  auto view = json::parse(frame.substr(frame.find("data: ") + 6), nullptr, false);
-  last = view.is_object() ? view.value("status", status) : status;
+  last = status;
   if (!s.job_id.empty()) s.last_snapshot = frame;
   if (s.status_of.size() > kMaxTrackedJobs) s.status_of.clear();
   return out + frame;

@@ -77,25 +77,12 @@ int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return state->stop != nullptr && state->stop->load() ? 1 : 0;
 }
 
-std::string AddressText(const sockaddr* addr) {
-  char text[64] = {};
-  if (addr->sa_family == AF_INET) {
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(addr)->sin_addr, text, sizeof text);
-  } else if (addr->sa_family == AF_INET6) {
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr, text, sizeof text);
-  }
-  return text;
-}
-
 // The crawler's guard (fetcher.cpp), on every socket curl opens: a name
 // that resolves to a private address is refused at connect time.
 curl_socket_t OnOpenSocket(void* user, curlsocktype, curl_sockaddr* address) {
   auto* state = static_cast<PostState*>(user);
-  std::string range = BlockedRange(&address->addr);
-  if (!range.empty()) {
-    state->blocked = AddressText(&address->addr) + " (" + range + ")";
-    return CURL_SOCKET_BAD;
-  }
+  state->blocked = BlockedAddress(&address->addr);
+  if (!state->blocked.empty()) return CURL_SOCKET_BAD;
   return socket(address->family, address->socktype, address->protocol);
 }
 

@@ -86,6 +86,18 @@ std::string BlockedRange(const sockaddr* addr) {
   return "reserved";
 }
 
+std::string BlockedAddress(const sockaddr* addr) {
+  std::string range = BlockedRange(addr);
+  if (range.empty()) return range;
+  char text[INET6_ADDRSTRLEN] = {};
+  if (addr != nullptr && addr->sa_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(addr)->sin_addr, text, sizeof text);
+  } else if (addr != nullptr && addr->sa_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr, text, sizeof text);
+  }
+  return std::string(text) + " (" + range + ")";
+}
+
 std::string BlockedRange(const std::string& ip) {
   sockaddr_in v4{};
   sockaddr_in6 v6{};

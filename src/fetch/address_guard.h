@@ -20,4 +20,8 @@ std::string BlockedRange(const sockaddr* addr);
 // Same for a textual address ("10.0.0.1", "::1"); unparsable text is blocked.
 std::string BlockedRange(const std::string& ip);
 
+// For the connect-time check and its message: an empty string when `addr`
+// may be connected to, else the address and its range, "127.0.0.1 (loopback)".
+std::string BlockedAddress(const sockaddr* addr);
+
 }  // namespace trawl

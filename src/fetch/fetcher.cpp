@@ -24,16 +24,6 @@ struct CurlGlobal {
   CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
 };
 
-std::string AddressText(const sockaddr* sa) {
-  char buf[INET6_ADDRSTRLEN] = {};
-  if (sa->sa_family == AF_INET) {
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf, sizeof buf);
-  } else if (sa->sa_family == AF_INET6) {
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof buf);
-  }
-  return buf;
-}
-
 bool IsHtmlType(const std::string& ct) {
   return ct.empty() || ct.starts_with("text/html") || ct.starts_with("application/xhtml") ||
          ct.starts_with("text/plain") || ct.starts_with("application/octet-stream");
@@ -200,11 +190,8 @@ size_t OnBody(char* data, size_t size, size_t n, void* user) {
 
 curl_socket_t OnOpenSocket(void* user, curlsocktype, curl_sockaddr* address) {
   auto* t = static_cast<Transfer*>(user);
-  std::string range = BlockedRange(&address->addr);
-  if (!range.empty()) {
-    t->blocked = AddressText(&address->addr) + " (" + range + ")";
-    return CURL_SOCKET_BAD;
-  }
+  t->blocked = BlockedAddress(&address->addr);
+  if (!t->blocked.empty()) return CURL_SOCKET_BAD;
   return socket(address->family, address->socktype, address->protocol);
 }
 

@@ -1,6 +1,7 @@
 // The address guard refuses every range a crawler must not reach (SSRF).
 #include "fetch/address_guard.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 
 namespace trawl {
@@ -34,6 +35,19 @@ TEST(AddressGuard, AllowsPublicAddresses) {
                       "100.128.0.1", "2606:4700::1111", "2a00:1450:4009:80b::200e",
                       "::ffff:93.184.216.34"};
   for (const char* ip : ok) EXPECT_EQ(BlockedRange(std::string(ip)), "") << ip;
+}
+
+TEST(AddressGuard, BlockedAddressNamesTheAddressAndItsRange) {
+  sockaddr_in v4{};
+  v4.sin_family = AF_INET;
+  inet_pton(AF_INET, "127.0.0.1", &v4.sin_addr);
+  EXPECT_EQ(BlockedAddress(reinterpret_cast<sockaddr*>(&v4)), "127.0.0.1 (loopback)");
+  sockaddr_in6 v6{};
+  v6.sin6_family = AF_INET6;
+  inet_pton(AF_INET6, "fe80::1", &v6.sin6_addr);
+  EXPECT_EQ(BlockedAddress(reinterpret_cast<sockaddr*>(&v6)), "fe80::1 (link-local)");
+  inet_pton(AF_INET, "8.8.8.8", &v4.sin_addr);
+  EXPECT_EQ(BlockedAddress(reinterpret_cast<sockaddr*>(&v4)), "");
 }
 
 }  // namespace

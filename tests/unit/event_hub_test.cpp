@@ -12,7 +12,7 @@ namespace trawl::api {
 namespace {
 
 HubEvent Event(const std::string& job, int n) {
-  return {job, "progress", "{\"n\":" + std::to_string(n) + "}"};
+  return {job, "progress", "{\"n\":" + std::to_string(n) + "}", "processing"};
 }
 
 TEST(EventHub, DeliversEachJobsEventsToItsSubscribersAndAllJobsSubscribers) {
@@ -102,6 +102,8 @@ TEST(EventHub, PublishJsonUsesOneWordForTheJobsState) {
   EXPECT_EQ(nlohmann::json::parse(p1->json)["job_status"], "processing");
   EXPECT_EQ(nlohmann::json::parse(p1->json)["status"], "ok") << "a domain's own status stays";
   EXPECT_EQ(nlohmann::json::parse(p2->json)["job_status"], "completed");
+  EXPECT_EQ(p1->job_status, "processing") << "carried beside the text, read once";
+  EXPECT_EQ(p2->job_status, "completed");
   EXPECT_FALSE(sub->Next(20, lagged));
 }
 
