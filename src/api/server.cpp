@@ -225,6 +225,9 @@ void ApiServer::Impl::SetUpHttp(httplib::Server& server) {
     std::lock_guard lock(mu);
     listen_sockets.push_back(sock);
   });
+  // Answers go out at once: with Nagle's algorithm a keep-alive client
+  // waited for the delayed ACK (about 40 ms) on every request.
+  server.set_tcp_nodelay(true);
   server.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
   server.set_payload_max_length(static_cast<size_t>(options.max_body_bytes));
   server.set_read_timeout(kReadTimeoutS, 0);
