@@ -32,6 +32,9 @@ skip() {
 [[ -x "$TRAWL" ]] || { say "no trawl binary at $TRAWL (build it first)"; exit 1; }
 [[ -x "$CHROMIUM" ]] || skip "no $CHROMIUM (bash scripts/setup.sh installs Debian's chromium)"
 command -v node >/dev/null || skip "node is not installed"
+# playwright-core needs Node.js 20 or newer (Debian 12's own nodejs is 18).
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
+  skip "node $(node --version) is too old: playwright-core needs Node.js 20 or newer"
 command -v redis-server >/dev/null || skip "redis-server is not installed"
 
 if [[ ! -d "$HERE/node_modules/playwright-core" ]]; then
