@@ -12,7 +12,7 @@ N=${1:-500}
 LAT=${2:-0}
 CONC=${3:-64}
 shift $(( $# < 3 ? $# : 3 ))
-TRAWL=./build/trawl
+TRAWL=${TRAWL:-./build/trawl}
 WORK=$(mktemp -d)
 "$TRAWL" sitefarm --port 0 --bulk "$N" --latency-ms "$LAT" >"$WORK/farm.out" 2>"$WORK/farm.err" &
 FARM=$!
@@ -31,6 +31,6 @@ awk -v n="$N" -v lat="$LAT" -v c="$CONC" -v pages="$PAGES" -v s="$SECS" -v u="$U
     -v rss="$RSS_KB" -v ok="$OK" -v failed="$FAILED" 'BEGIN {
   cpu = u + y;
   printf "bench=crawl domains=%d latency_ms=%d concurrency=%d pages=%d seconds=%.2f pages_per_s=%.0f ", n, lat, c, pages, s, (s > 0 ? pages / s : 0);
-  printf "cpu_s=%.2f cpu_s_per_1000_pages=%.3f pages_per_cpu_s=%.0f peak_rss_mb=%.0f ", cpu, (pages > 0 ? cpu * 1000 / pages : 0), (cpu > 0 ? pages / cpu : 0), rss / 1024;
+  printf "cpu_s=%.2f user_s=%.2f sys_s=%.2f cpu_s_per_1000_pages=%.3f pages_per_cpu_s=%.0f peak_rss_mb=%.0f ", cpu, u, y, (pages > 0 ? cpu * 1000 / pages : 0), (cpu > 0 ? pages / cpu : 0), rss / 1024;
   printf "domains_per_min=%.0f ok=%d failed=%d\n", (s > 0 ? n * 60 / s : 0), ok, failed;
 }'

@@ -1,10 +1,12 @@
 // Parse + extract throughput (MB/s, one core) over real HTML files, and
-// gumbo vs libxml2's HTML parser on speed and on broken markup.
+// trawl's own HTML parser against gumbo and libxml2's on speed and on broken
+// markup.
 //
-// Benchmarks: the bare parsers building their trees (BM_GumboTreeOnly,
-// BM_Libxml2TreeOnly), the Document built from each (BM_ParseHtmlGumbo;
-// BM_ParseHtml, libxml2 SAX, the one trawl uses), and BM_ParseAndExtract
-// (ParseHtml + every field extractor).
+// Benchmarks: the bare library parsers building their trees
+// (BM_GumboTreeOnly, BM_Libxml2TreeOnly) or not (BM_Libxml2SaxOnly), the
+// Document built through each (BM_ParseHtmlGumbo, BM_ParseHtmlLibxml2, and
+// BM_ParseHtml: trawl's parser, the one the crawler uses), and
+// BM_ParseAndExtract (ParseHtml + every field extractor).
 //
 // Files: every *.html under $TRAWL_BENCH_DIRS (colon-separated), default
 // /work/shared/realworld/sites and tests/fixtures/sites. Figures: Google
@@ -42,6 +44,7 @@ int main() {
 #include "extract/document.h"
 #include "extract/document_gumbo.h"
 #include "extract/document_input.h"
+#include "extract/document_libxml2.h"
 #include "extract/extractor.h"
 
 namespace {
@@ -117,7 +120,7 @@ void BM_Libxml2TreeOnly(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * CorpusBytes());
 }
 
-// libxml2's SAX parser with callbacks that do nothing: the floor under BM_ParseHtml.
+// libxml2's SAX parser with callbacks that do nothing: the floor under BM_ParseHtmlLibxml2.
 void BM_Libxml2SaxOnly(benchmark::State& state) {
   htmlSAXHandler handler;
   std::memset(&handler, 0, sizeof handler);
@@ -139,7 +142,8 @@ void BM_Libxml2SaxOnly(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * CorpusBytes());
 }
 
-// The two linear passes ParseHtml makes before libxml2 sees the page.
+// The two linear input passes: the UTF-8 repair every parser gets, and the
+// depth flattener gumbo and libxml2 need (ParseHtml caps depth itself).
 void BM_InputPasses(benchmark::State& state) {
   for (auto _ : state) {
     for (const auto& p : Corpus()) {
@@ -153,6 +157,13 @@ void BM_InputPasses(benchmark::State& state) {
 void BM_ParseHtmlGumbo(benchmark::State& state) {
   for (auto _ : state) {
     for (const auto& p : Corpus()) benchmark::DoNotOptimize(trawl::ParseHtmlGumbo(p.html, p.url));
+  }
+  state.SetBytesProcessed(state.iterations() * CorpusBytes());
+}
+
+void BM_ParseHtmlLibxml2(benchmark::State& state) {
+  for (auto _ : state) {
+    for (const auto& p : Corpus()) benchmark::DoNotOptimize(trawl::ParseHtmlLibxml2(p.html, p.url));
   }
   state.SetBytesProcessed(state.iterations() * CorpusBytes());
 }
@@ -186,6 +197,7 @@ BENCHMARK(BM_Libxml2TreeOnly)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Libxml2SaxOnly)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_InputPasses)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ParseHtmlGumbo)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParseHtmlLibxml2)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ParseHtml)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ParseAndExtract)->Unit(benchmark::kMillisecond);
 
@@ -226,7 +238,8 @@ void PrintCase(const char* parser, const Broken& c, const trawl::Document& d) {
 void PrintRobustness() {
   for (const auto& c : BrokenCases()) {
     PrintCase("gumbo", c, trawl::ParseHtmlGumbo(c.html, "https://a.test/"));
-    PrintCase("libxml2_sax", c, trawl::ParseHtml(c.html, "https://a.test/"));
+    PrintCase("libxml2_sax", c, trawl::ParseHtmlLibxml2(c.html, "https://a.test/"));
+    PrintCase("trawl", c, trawl::ParseHtml(c.html, "https://a.test/"));
   }
   std::cout << "corpus files=" << Corpus().size() << " bytes=" << CorpusBytes() << "\n";
 }

@@ -1,4 +1,4 @@
-// One HTML page parsed once (libxml2's HTML parser in SAX mode, no tree) into
+// One HTML page parsed once (trawl's own streaming parser, no tree) into
 // what the extractors and the crawl planner read: visible text blocks, links with their
 // text, meta tags, JSON-LD and microdata. A Document owns all its strings and
 // does not refer back to the HTML; immutable after parsing, so thread-safe to
@@ -55,12 +55,14 @@ struct Document {
   std::string Meta(std::string_view name) const;
 };
 
-// Parses UTF-8 HTML. Never fails: broken markup yields whatever libxml2's
-// recovering parser makes of it, invalid UTF-8 becomes U+FFFD. Work is linear
-// in input size; nesting deeper than 256 is flattened first, and nothing here
-// recurses, so deep input cannot overflow the stack. Thread-safe: each call
-// has its own parser context. ParseHtmlGumbo (document_gumbo.h) builds the
-// same Document with gumbo, for comparison.
+// Parses UTF-8 HTML with trawl's own parser (html_parser.h). Never fails:
+// broken markup is recovered as HTML says (implied and auto-closed elements,
+// end tags closing through in scope), invalid UTF-8 becomes U+FFFD. Work is
+// linear in input size; nesting deeper than 256 is flattened first, and
+// nothing here recurses, so deep input cannot overflow the stack.
+// Thread-safe: each call has its own state. ParseHtmlGumbo
+// (document_gumbo.h) and ParseHtmlLibxml2 (document_libxml2.h) build the same
+// Document with gumbo and libxml2, for comparison.
 Document ParseHtml(std::string_view html, std::string_view url);
 
 }  // namespace trawl

@@ -232,7 +232,7 @@ bool IsPlainRootPath(std::string_view href) {
   return true;
 }
 
-HtmlTag TagFromName(std::string_view lower_name) {
+HtmlTag HtmlTagOf(std::string_view lower_name) {
   auto it = std::lower_bound(kTagNames.begin(), kTagNames.end(), lower_name);
   if (it == kTagNames.end() || *it != lower_name) return T::kOther;
   return static_cast<HtmlTag>(it - kTagNames.begin() + 1);
@@ -241,7 +241,10 @@ HtmlTag TagFromName(std::string_view lower_name) {
 // ---------------------------------------------------------------- events
 
 void DocumentBuilder::OpenElement(std::string_view lower_name, std::span<const HtmlAttribute> attrs) {
-  HtmlTag tag = TagFromName(lower_name);
+  OpenElement(HtmlTagOf(lower_name), attrs);
+}
+
+void DocumentBuilder::OpenElement(HtmlTag tag, std::span<const HtmlAttribute> attrs) {
   uint16_t flags = 0;
   if (skip_depth_ > 0) {
     if (skip_depth_ == 1 && skip_is_head_) OnHeadElement(tag, attrs, flags);
@@ -284,6 +287,11 @@ void DocumentBuilder::Finish() {
   doc_.img_alts = std::move(logo_alts_);
   doc_.img_alts.insert(doc_.img_alts.end(), std::make_move_iterator(other_alts_.begin()),
                        std::make_move_iterator(other_alts_.end()));
+}
+
+void DocumentBuilder::MergeHtmlAttributes(std::span<const HtmlAttribute> attrs) {
+  if (!doc_.lang.empty()) return;
+  if (const HtmlAttribute* lang = Find(attrs, "lang")) doc_.lang = Lower(Trim(lang->value));
 }
 
 // gumbo turns CR LF and lone CR into LF, as HTML's input preprocessing says;

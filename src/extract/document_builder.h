@@ -36,6 +36,10 @@ bool IsPlainRootPath(std::string_view href);
 // The elements the rules care about (defined in document_builder.cpp).
 enum class HtmlTag : uint8_t;
 
+// The HtmlTag of a lower-case element name; HtmlTag{0} for names the rules
+// do not know. Pure; thread-safe.
+HtmlTag HtmlTagOf(std::string_view lower_name);
+
 class DocumentBuilder {
  public:
   // `doc.url` and `doc.base_url` must already be set.
@@ -44,11 +48,16 @@ class DocumentBuilder {
   // Events, in document order. Every OpenElement is matched by one
   // CloseElement (the parsers guarantee it; Finish closes what is left).
   void OpenElement(std::string_view lower_name, std::span<const HtmlAttribute> attrs);
+  // The same with the name already looked up (HtmlTagOf).
+  void OpenElement(HtmlTag tag, std::span<const HtmlAttribute> attrs);
   void CloseElement();
   // Character data with entities decoded; script/style bodies come raw.
   void Text(std::string_view text);
   // Closes open elements and moves the collected image alts into the Document.
   void Finish();
+  // Attributes of an <html> start tag seen after the root element was
+  // opened (HTML adds them to it): reads lang if none was read yet.
+  void MergeHtmlAttributes(std::span<const HtmlAttribute> attrs);
 
  private:
   struct Frame {
