@@ -38,7 +38,7 @@ const std::vector<const char*>& PersonNames();  // staff on the team page
 
 // The prebuilt pieces of bulk pages: filler paragraphs (400-900 bytes of
 // HTML each) and section headings per industry, plus the page's fixed style
-// and script blocks, each deflated once (gzip_pieces.h). Building it costs a
+// and script blocks (gzip_pieces.h). Building it costs a
 // few tens of milliseconds.
 class FillerPool {
  public:

@@ -51,7 +51,7 @@ class BulkSites {
   static std::vector<std::string> PagePaths();
 
   // Answers a request to site i (from IndexOf). Pages come gzip-encoded when
-  // `gzip` and the client accepts it (cheaply: gzip_pieces.h). Unknown paths get 404;
+  // `gzip` and the client accepts it (one level-1 stream: gzip_pieces.h). Unknown paths get 404;
   // /private/... pages exist but robots.txt disallows them, and they hold an
   // email (private@bulk-<i>.test) that a polite crawler never sees.
   Response Serve(int i, const Request& req, bool gzip) const;

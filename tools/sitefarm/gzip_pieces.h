@@ -1,13 +1,14 @@
-// Gzip without per-request compression: text pieces are deflated once (each
-// from a fresh compressor, ending byte-aligned with a sync flush), and a page
-// is assembled from those pieces plus per-request text sent as stored
-// blocks. Concatenating such segments is a valid deflate stream (RFC 1951),
-// and the gzip CRC is combined arithmetically. This lets the bulk sites answer
-// `Accept-Encoding: gzip` thousands of times a second on one core.
+// Bulk pages assembled from shared text pieces (filler paragraphs, headings,
+// style and script blocks built once) and per-site text, rendered plain or
+// gzip-compressed. The gzip rendering is one deflate stream over the whole
+// page at level 1, as a web server compressing on the fly sends it (nginx's
+// default gzip_comp_level is 1): a client decodes it at the cost it would
+// pay on the real web. (Splicing separately pre-deflated pieces, as the farm
+// once did, gave every page dozens of tiny Huffman-coded blocks and made
+// decoding it about 8x dearer than a real server's stream.)
 // DeflatePiece is immutable once built; PageBuilder is used by one thread.
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,24 +16,22 @@
 namespace trawl::sitefarm {
 
 struct DeflatePiece {
-  std::string text;      // the plain bytes
-  std::string deflated;  // raw deflate of text, not final, byte-aligned
-  uint32_t crc = 0;      // CRC-32 of text
+  std::string text;  // the plain bytes
 };
 
-// Deflates `text` once (best compression). Cannot fail.
+// Wraps `text` as a shared piece. Cannot fail.
 DeflatePiece MakePiece(std::string text);
 
-// Collects a page as per-request text and prebuilt pieces; renders it plain
-// or gzip-compressed. Pieces are referenced, not copied: they must outlive
-// the builder.
+// Collects a page as per-site text and shared pieces; renders it plain or
+// gzip-compressed. Pieces are referenced, not copied: they must outlive the
+// builder.
 class PageBuilder {
  public:
-  // Appends per-request text (stored uncompressed in the gzip rendering).
   void Text(std::string_view text);
   void Piece(const DeflatePiece& piece);
   size_t size() const { return size_; }
   std::string Plain() const;
+  // Plain(), gzip-compressed in one stream (level 1).
   std::string Gzip() const;
 
  private:
