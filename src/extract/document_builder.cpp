@@ -102,36 +102,43 @@ constexpr std::array<bool, 256> kSpecialByte = [] {
 
 // Appends text with whitespace collapsed; NBSP counts as a space, zero-width
 // characters are dropped. `out` never starts with or doubles a space. Stops
-// once `out` holds `cap` bytes.
+// once `out` holds `cap` bytes. Every visible byte of a page passes through
+// here (often twice: block and link text), so it writes into the string's
+// buffer directly; the result is never longer than the input.
 void AppendCollapsed(std::string& out, std::string_view text, size_t cap) {
-  size_t i = 0;
-  while (i < text.size() && out.size() < cap) {
-    size_t run = i;
-    while (run < text.size() && !kSpecialByte[static_cast<unsigned char>(text[run])]) ++run;
-    if (run > i) {  // the common case: copy a whole run of ordinary bytes at once
-      out.append(text.substr(i, std::min(run - i, cap - out.size())));
-      i = run;
+  size_t old = out.size();
+  if (old >= cap || text.empty()) return;
+  out.resize(old + std::min(text.size(), cap - old));
+  char* const base = out.data();
+  char* w = base + old;
+  char* const limit = base + out.size();
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p < end && w < limit) {
+    unsigned char c = static_cast<unsigned char>(*p);
+    if (!kSpecialByte[c]) {
+      *w++ = static_cast<char>(c);
+      ++p;
       continue;
     }
-    unsigned char c = static_cast<unsigned char>(text[i]);
     bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) {
+    if (c == 0xC2 && end - p > 1 && static_cast<unsigned char>(p[1]) == 0xA0) {
       space = true;
-      ++i;
-    } else if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
-               (static_cast<unsigned char>(text[i + 2]) == 0x8B ||
-                static_cast<unsigned char>(text[i + 2]) == 0x8C ||
-                static_cast<unsigned char>(text[i + 2]) == 0x8D)) {
-      i += 3;  // zero-width space / non-joiner / joiner
+      ++p;
+    } else if (c == 0xE2 && end - p > 2 && static_cast<unsigned char>(p[1]) == 0x80 &&
+               (static_cast<unsigned char>(p[2]) == 0x8B || static_cast<unsigned char>(p[2]) == 0x8C ||
+                static_cast<unsigned char>(p[2]) == 0x8D)) {
+      p += 3;  // zero-width space / non-joiner / joiner
       continue;
     }
-    if (space) {
-      if (!out.empty() && out.back() != ' ' && out.back() != '\n') out.push_back(' ');
-    } else {
-      out.push_back(static_cast<char>(c));
+    if (!space) {
+      *w++ = static_cast<char>(c);
+    } else if (w > base && w[-1] != ' ' && w[-1] != '\n') {
+      *w++ = ' ';
     }
-    ++i;
+    ++p;
   }
+  out.resize(static_cast<size_t>(w - base));
 }
 
 void TrimInPlace(std::string& s) {

@@ -576,6 +576,7 @@ class Parser {
   void InsertRaw(const Token& t, Raw kind);
   void Pop();
   void PopTo(size_t index);  // pops stack_[index] and everything above it
+  void MakeZombie(size_t index);
   bool PopUntil(Tag tag);    // pops through the nearest open `tag`; false if none (nothing popped)
   const Open* Current() const { return stack_.empty() ? nullptr : &stack_.back(); }
   bool CurrentIs(Tag tag) const { return !stack_.empty() && !stack_.back().foreign && stack_.back().tag == tag; }
@@ -611,6 +612,9 @@ class Parser {
   uint32_t raw_serial_ = 0;      // and its serial (0: it was not inserted)
   bool quirks_ = true;           // no DOCTYPE: quirks mode
   std::vector<Open> stack_;
+  // Open elements per tag (HTML ones, zombies excluded): most scope searches
+  // are for an element that is not open at all, and end here.
+  std::array<uint16_t, std::size(kTags) + 1> open_count_{};
   std::vector<Formatting> fmt_;
   uint32_t serial_ = 0;
   uint32_t form_serial_ = 0;  // HTML's form element pointer
@@ -906,6 +910,7 @@ bool Parser::Insert(Tag tag, std::string_view name, std::span<const HtmlAttribut
   if (stack_.size() >= kMaxDepth && (tag != Tag::kA || foreign || stack_.size() >= kMaxDepth + 4)) return false;
   b_.OpenElement(builder_tags_[static_cast<size_t>(tag)], attrs);
   Open e{tag, foreign, false, ++serial_, {}};
+  if (!foreign) ++open_count_[static_cast<size_t>(tag)];
   if (tag == Tag::kUnknown || foreign) e.name.assign(name);
   stack_.push_back(std::move(e));
   if (tag == Tag::kSelect && !foreign) ++select_depth_;
@@ -931,6 +936,7 @@ void Parser::InsertVoid(Tag tag, std::span<const HtmlAttribute> attrs) {
 void Parser::Pop() {
   do {
     Open& e = stack_.back();
+    if (!e.foreign && !e.zombie) --open_count_[static_cast<size_t>(e.tag)];
     if (!e.foreign) {
       if (e.tag == Tag::kSelect) --select_depth_;
       if (Flags(e.tag) & kMarker) ClearFormattingToMarker();
@@ -938,6 +944,12 @@ void Parser::Pop() {
     stack_.pop_back();
     b_.CloseElement();
   } while (!stack_.empty() && stack_.back().zombie);
+}
+
+void Parser::MakeZombie(size_t index) {
+  Open& e = stack_[index];
+  if (!e.foreign && !e.zombie) --open_count_[static_cast<size_t>(e.tag)];
+  e.zombie = true;
 }
 
 void Parser::PopTo(size_t index) {
@@ -995,6 +1007,7 @@ bool Parser::IsBoundary(const Open& e, ScopeKind kind) const {
 }
 
 size_t Parser::FindInScope(Tag tag, ScopeKind kind) const {
+  if (open_count_[static_cast<size_t>(tag)] == 0) return npos;
   for (size_t i = stack_.size(), steps = 0; i > 0 && steps < kMaxSearch; --i, ++steps) {
     const Open& e = stack_[i - 1];
     if (e.zombie) continue;
@@ -1005,6 +1018,7 @@ size_t Parser::FindInScope(Tag tag, ScopeKind kind) const {
 }
 
 size_t Parser::FindInStack(Tag tag) const {
+  if (open_count_[static_cast<size_t>(tag)] == 0) return npos;
   for (size_t i = stack_.size(), steps = 0; i > 0 && steps < kMaxSearch; --i, ++steps) {
     const Open& e = stack_[i - 1];
     if (!e.zombie && !e.foreign && e.tag == tag) return i - 1;
@@ -1137,7 +1151,7 @@ bool Parser::Adopt(Tag tag, bool for_start_tag) {
     furthest_block = !stack_[i].zombie && IsSpecial(stack_[i]);
   }
   if (!in_scope || furthest_block) {
-    stack_[at].zombie = true;
+    MakeZombie(at);
   } else {
     PopTo(at);
   }
@@ -1249,7 +1263,7 @@ void Parser::StartTag(const Token& t) {
           if (head + 1 == stack_.size()) {
             Pop();
           } else {
-            stack_[head].zombie = true;  // closed when its raw-text child closes
+            MakeZombie(head);  // closed when its raw-text child closes
           }
         }
         return;
@@ -1699,7 +1713,7 @@ void Parser::InBodyEnd(Tag tag, std::string_view name) {
       if (i + 1 == stack_.size()) {
         Pop();
       } else {
-        stack_[i].zombie = true;
+        MakeZombie(i);
       }
       return;
     }
