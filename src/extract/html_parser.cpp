@@ -602,6 +602,7 @@ class Parser {
   static constexpr size_t npos = static_cast<size_t>(-1);
   static constexpr size_t kMaxDepth = 512;  // Chromium caps its DOM depth at 512 too
   static constexpr size_t kMaxSearch = 1024;
+  static constexpr size_t kMaxFormatting = 24;
 
   std::string_view s_;
   DocumentBuilder& b_;
@@ -1026,12 +1027,12 @@ size_t Parser::FindInStack(Tag tag) const {
   return npos;
 }
 
+// Serials grow up the stack, so it is sorted by them: binary search.
 size_t Parser::IndexOfSerial(uint32_t serial) const {
-  for (size_t i = stack_.size(); i > 0; --i) {
-    if (stack_[i - 1].serial == serial) return stack_[i - 1].zombie ? npos : i - 1;
-    if (stack_[i - 1].serial < serial) break;  // serials grow up the stack
-  }
-  return npos;
+  auto it = std::lower_bound(stack_.begin(), stack_.end(), serial,
+                             [](const Open& e, uint32_t s) { return e.serial < s; });
+  if (it == stack_.end() || it->serial != serial || it->zombie) return npos;
+  return static_cast<size_t>(it - stack_.begin());
 }
 
 void Parser::GenerateImpliedEnd(Tag except) {
@@ -1088,6 +1089,12 @@ void Parser::PushFormatting(Tag tag, std::span<const HtmlAttribute> attrs) {
     }
   }
   if (count >= 3) fmt_.erase(fmt_.begin() + static_cast<std::ptrdiff_t>(earliest));
+  // Beyond HTML: at most kMaxFormatting entries after the last marker, so
+  // reopening them (Reconstruct, before every text) stays cheap on hostile
+  // pages that close and reopen hundreds of distinct formatting elements.
+  size_t after_marker = 0, first = fmt_.size();
+  for (size_t i = fmt_.size(); i > 0 && fmt_[i - 1].serial != 0; --i, ++after_marker) first = i - 1;
+  if (after_marker >= kMaxFormatting) fmt_.erase(fmt_.begin() + static_cast<std::ptrdiff_t>(first));
   Formatting f{stack_.back().serial, tag, {}};
   f.attrs.reserve(attrs.size());
   for (const HtmlAttribute& a : attrs) f.attrs.emplace_back(a.name, a.value);
