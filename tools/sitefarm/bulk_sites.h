@@ -55,9 +55,10 @@ class BulkSites {
   // /private/... pages exist but robots.txt disallows them, and they hold an
   // email (private@bulk-<i>.test) that a polite crawler never sees.
   Response Serve(int i, const Request& req, bool gzip) const;
+  // Page `page` (an index into PagePaths()) of site i, as Serve builds it.
+  PageBuilder Page(int i, size_t page) const;
 
  private:
-  PageBuilder Page(int i, size_t page) const;
   int count_;
   std::unique_ptr<FillerPool> pool_;
 };
