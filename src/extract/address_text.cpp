@@ -8,6 +8,7 @@
 #include <string>
 
 #include "extract/postcodes.h"
+#include "extract/text_scan.h"
 
 namespace trawl {
 namespace {
@@ -233,19 +234,35 @@ Address Assemble(const std::vector<TextBlock>& blocks, size_t index, const Postc
 }  // namespace
 
 void AddTextAddresses(const Document& doc, std::string_view country_hint, std::vector<Address>& out) {
+  AddTextAddresses(doc, PageText::Of(doc), country_hint, out);
+}
+
+void AddTextAddresses(const Document& doc, const PageText& page, std::string_view country_hint,
+                      std::vector<Address>& out) {
   // One pass over all blocks joined by newlines: RE2's per-call setup costs
   // more than scanning a short block, and a street word in the block before
-  // is context for the postcode in this one.
-  std::string joined;
-  std::vector<size_t> starts;
-  for (const TextBlock& block : doc.blocks) {
-    starts.push_back(joined.size());
-    if (block.text.size() <= kMaxBlockBytes) joined += block.text;
-    joined += '\n';
+  // is context for the postcode in this one. Blocks over kMaxBlockBytes are
+  // left out (their newline kept), so `page` serves as it is unless it has one.
+  std::string own;
+  std::vector<size_t> own_starts;
+  std::vector<DigitRun> own_runs;
+  std::string_view joined = page.text;
+  const std::vector<size_t>* starts = &page.starts;
+  const std::vector<DigitRun>* runs = &page.runs;
+  if (page.longest_block > kMaxBlockBytes) {
+    for (const TextBlock& block : doc.blocks) {
+      own_starts.push_back(own.size());
+      if (block.text.size() <= kMaxBlockBytes) own += block.text;
+      own += '\n';
+    }
+    own_runs = DigitRuns(own);
+    joined = own;
+    starts = &own_starts;
+    runs = &own_runs;
   }
-  for (PostcodeMatch m : FindPostcodes(joined, country_hint, TldCountry(doc.url))) {
-    size_t index = static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), m.begin) - starts.begin()) - 1;
-    m.begin -= starts[index];
+  for (PostcodeMatch m : FindPostcodes(joined, *runs, country_hint, TldCountry(doc.url))) {
+    size_t index = static_cast<size_t>(std::upper_bound(starts->begin(), starts->end(), m.begin) - starts->begin()) - 1;
+    m.begin -= (*starts)[index];
     out.push_back(Assemble(doc.blocks, index, m));
   }
 }

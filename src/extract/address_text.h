@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "extract/document.h"
+#include "extract/page_text.h"
 #include "extract/profile.h"
 
 namespace trawl {
@@ -16,6 +17,9 @@ namespace trawl {
 // left empty). `country_hint` is ISO alpha-2 or empty; the URL's TLD is a
 // second hint.
 void AddTextAddresses(const Document& doc, std::string_view country_hint, std::vector<Address>& out);
+// The same with the page's joined text made by the caller (PageText::Of(doc)).
+void AddTextAddresses(const Document& doc, const PageText& text, std::string_view country_hint,
+                      std::vector<Address>& out);
 
 // The address as one comma-separated line, in the order its country writes
 // it ("Musterstraße 1, 80331 München"; "1 High St, Bedford, MK40 1AA").

@@ -232,10 +232,14 @@ bool SameAddress(const Address& a, const Address& b) {
 }  // namespace
 
 std::vector<Address> ExtractAddresses(const Document& doc, std::string_view country_hint) {
+  return ExtractAddresses(doc, PageText::Of(doc), country_hint);
+}
+
+std::vector<Address> ExtractAddresses(const Document& doc, const PageText& text, std::string_view country_hint) {
   std::vector<Address> found;
   FromJsonLd(doc, found);
   FromMicrodata(doc, found);
-  AddTextAddresses(doc, country_hint, found);
+  AddTextAddresses(doc, text, country_hint, found);
   std::vector<Address> out;
   for (Address& a : found) {
     auto dup = std::find_if(out.begin(), out.end(), [&](const Address& b) { return SameAddress(a, b); });

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "extract/document.h"
+#include "extract/page_text.h"
 #include "extract/profile.h"
 
 namespace trawl {
@@ -36,6 +37,8 @@ struct CompanyIds {
   std::vector<Sourced> vats;
 };
 CompanyIds ExtractCompanyIds(const Document& doc, std::string_view country_hint);
+// The same with the page's joined text made by the caller (PageText::Of(doc)).
+CompanyIds ExtractCompanyIds(const Document& doc, const PageText& text, std::string_view country_hint);
 
 // True when `vat` (canonical form) passes its country's check-digit rule, or
 // the country has no rule trawl knows. Exposed for tests.

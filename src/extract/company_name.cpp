@@ -5,10 +5,13 @@
 
 #include <algorithm>
 #include <map>
+#include <string>
+#include <unordered_map>
 
 #include "core/domain.h"
 #include "core/text.h"
 #include "extract/designer_credit.h"
+#include "extract/text_scan.h"
 
 namespace trawl {
 namespace {
@@ -143,9 +146,42 @@ std::string CutDescription(std::string_view text) {
   return s;
 }
 
+// True when `text` holds "©", "opyright", "(c)" or "(C)": one vectorized
+// scan for their first bytes, which most blocks do not have, instead of four
+// searches.
+bool HasCopyrightMark(std::string_view text) {
+  auto start = [](unsigned char c, unsigned char n, unsigned char a) {
+    return ((c == 0xC2) & (n == 0xA9)) | ((c == 'o') & (n == 'p') & (a == 'y')) |
+           ((c == '(') & ((n | 0x20) == 'c') & (a == ')'));
+  };
+  for (size_t i = FindByteTriple(text, 0, start); i != std::string_view::npos; i = FindByteTriple(text, i + 1, start)) {
+    if (text[i] != 'o' || text.substr(i, 8) == "opyright") return true;
+  }
+  return false;
+}
+
+std::string CopyrightHolderUncached(std::string_view text);
+
 }  // namespace
 
 std::string CopyrightHolder(std::string_view text) {
+  if (text.size() > 400) return {};
+  // A site repeats its footer's copyright line on every page, and reading
+  // one costs a capture pass of RE2 and more. Per thread, so no locking;
+  // bounded by clearing.
+  constexpr size_t kMaxCached = 1024;
+  thread_local std::unordered_map<std::string, std::string> cache;
+  std::string key(text);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  if (cache.size() >= kMaxCached) cache.clear();
+  std::string holder = CopyrightHolderUncached(text);
+  cache.emplace(std::move(key), holder);
+  return holder;
+}
+
+namespace {
+
+std::string CopyrightHolderUncached(std::string_view text) {
   // "copyright" alone is a word of prose; it needs a © or a year after it.
   static const RE2 re(
       "(?i)(?:(?:©|\\(c\\)|copyright\\s*(?:©|\\(c\\)))\\s*(?:\\d{4}(?:\\s*[-–]\\s*(?:\\d{4}|present))?)?"
@@ -178,6 +214,8 @@ std::string CopyrightHolder(std::string_view text) {
   if (last.find('.') != std::string_view::npos && holder.find(out + ".") != std::string::npos) out += ".";
   return Plausible(out) ? out : std::string();
 }
+
+}  // namespace
 
 std::string CompanyNameKey(std::string_view name) {
   std::string low = AsciiLower(Collapse(name));
@@ -213,10 +251,7 @@ std::vector<NameCandidate> CompanyNameCandidates(const Document& doc, const std:
   for (const TextBlock& b : doc.blocks) {
     if (b.text.size() > 400) continue;
     std::string_view t = b.text;
-    if (t.find("©") == std::string_view::npos && t.find("opyright") == std::string_view::npos &&
-        t.find("(c)") == std::string_view::npos && t.find("(C)") == std::string_view::npos) {
-      continue;
-    }
+    if (!HasCopyrightMark(t)) continue;
     std::string holder = CopyrightHolder(t);
     if (!holder.empty()) Add(out, holder, doc, b.in_footer ? 4 : 3);
   }

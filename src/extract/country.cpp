@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/text.h"
 
@@ -122,6 +124,64 @@ bool HasCapitalThenDigit(std::string_view text) {
   return false;
 }
 
+// The first legal form ("GmbH", "Pty Ltd", "SARL", "Ltd", "Limited", "LLC",
+// "Inc.") in each short block (under kMaxBlock bytes; longer ones are prose),
+// or "". One RE2 search over the short blocks joined by newlines finds them,
+// not one call per block: a page has a hundred blocks, most without one, and
+// RE2's per-call setup costs more than scanning a short block. The pattern
+// cannot match across a newline (it has no \s and no newline), and a
+// newline reads as the end of text does for \b, so each block's first match
+// is the one a search of that block alone finds. Searched lazily, block by
+// block, as far as the caller reads.
+class LegalForms {
+ public:
+  explicit LegalForms(const std::vector<TextBlock>& blocks) {
+    for (const TextBlock& b : blocks) {
+      if (b.text.size() < kMaxBlock) {
+        spans_.push_back({joined_.size(), b.text.size()});
+        joined_ += b.text;
+        joined_ += '\n';
+      } else {
+        spans_.push_back({std::string::npos, 0});
+      }
+    }
+  }
+
+  // The form in block `i`, or "". Blocks are read in ascending order.
+  std::string_view Of(size_t i) {
+    auto [start, size] = spans_[i];
+    if (start == std::string::npos) return {};
+    // The last search found the first match at or after its start (none:
+    // npos); that start is at most this block's, so the answer still holds
+    // unless the match lies before this block.
+    if (!searched_ || (match_at_ != std::string::npos && match_at_ < start)) Search(start);
+    if (match_at_ == std::string::npos || match_at_ >= start + size) return {};
+    return form_;
+  }
+
+ private:
+  static constexpr size_t kMaxBlock = 400;
+
+  void Search(size_t from) {
+    static const RE2 legal("(?i)\\b(gmbh|pty\\.? ltd|s\\.?a\\.?r\\.?l|ltd|limited|llc|inc\\.)\\b");
+    searched_ = true;
+    re2::StringPiece input(joined_);
+    re2::StringPiece sub[2];
+    if (legal.Match(input, from, joined_.size(), RE2::UNANCHORED, sub, 2)) {
+      match_at_ = static_cast<size_t>(sub[0].data() - joined_.data());
+      form_ = std::string_view(sub[1].data(), sub[1].size());
+    } else {
+      match_at_ = std::string::npos;
+    }
+  }
+
+  std::string joined_;
+  std::vector<std::pair<size_t, size_t>> spans_;  // (start in joined_, size) per block; npos: a long block
+  bool searched_ = false;
+  size_t match_at_ = std::string::npos;  // the last search's match, npos if none
+  std::string_view form_;
+};
+
 }  // namespace
 
 std::string CountryOfPhone(std::string_view e164) {
@@ -163,12 +223,13 @@ void AddPageCountryHints(const Document& doc, const std::vector<LdNode>& ld, Cou
   }
   votes.Add(CountryFromLang(doc.lang), kLangRegion);
   static const RE2 intl("(?:^|[^\\w+])\\+\\s?(44|49|33|353|61|1|31|34|39|43|41|32|64)[\\s(]");
-  static const RE2 legal("(?i)\\b(gmbh|pty\\.? ltd|s\\.?a\\.?r\\.?l|ltd|limited|llc|inc\\.)\\b");
   static const RE2 uk_postcode("\\b[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][ABD-HJLNP-UW-Z]{2}\\b");
+  LegalForms legal_forms(doc.blocks);
   int text_hints = 0;
-  for (const TextBlock& b : doc.blocks) {
+  for (size_t i = 0; i < doc.blocks.size(); ++i) {
+    const TextBlock& b = doc.blocks[i];
     if (text_hints >= 6) break;
-    std::string cc, form;
+    std::string cc;
     if (b.text.find('+') != std::string::npos && RE2::PartialMatch(b.text, intl, &cc)) {
       static const std::map<std::string, std::string> kCodes = {
           {"44", "GB"}, {"49", "DE"}, {"33", "FR"}, {"353", "IE"}, {"61", "AU"}, {"1", "US"}, {"31", "NL"},
@@ -176,7 +237,7 @@ void AddPageCountryHints(const Document& doc, const std::vector<LdNode>& ld, Cou
       votes.Add(kCodes.at(cc), kPhoneText);
       ++text_hints;
     }
-    if (b.text.size() < 400 && RE2::PartialMatch(b.text, legal, &form)) {
+    if (std::string_view form = legal_forms.Of(i); !form.empty()) {
       std::string f = AsciiLower(form);
       if (f == "gmbh") votes.Add("DE", kLegalForm);
       else if (f.starts_with("pty")) votes.Add("AU", kLegalForm);

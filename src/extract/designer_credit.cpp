@@ -7,6 +7,7 @@
 #include "core/domain.h"
 #include "core/text.h"
 #include "core/url.h"
+#include "extract/text_scan.h"
 
 namespace trawl {
 namespace {
@@ -23,11 +24,25 @@ const RE2& CreditPattern() {
   return re;
 }
 
+// False when `text` cannot hold a credit: every form of CreditPattern ends
+// with "by", "von", "durch", "par", ":", "-" or "–" (letters in any case).
+// One vectorized scan, where most short blocks (menu items, headings) end;
+// the pattern itself costs a call into RE2 per block.
+bool MayHoldCredit(std::string_view text) {
+  auto start = [](unsigned char c, unsigned char n, unsigned char a) {
+    unsigned char lc = c | 0x20, ln = n | 0x20, la = a | 0x20;
+    return (c == ':') | (c == '-') | ((c == 0xE2) & (n == 0x80) & (a == 0x93)) | ((lc == 'b') & (ln == 'y')) |
+           ((lc == 'v') & (ln == 'o') & (la == 'n')) | ((lc == 'd') & (ln == 'u') & (la == 'r')) |
+           ((lc == 'p') & (ln == 'a') & (la == 'r'));
+  };
+  return FindByteTriple(text, 0, start) != std::string_view::npos;
+}
+
 }  // namespace
 
 bool IsDesignerCredit(std::string_view text) {
   if (text.size() > 600) return false;  // a credit is a line, not an article
-  return RE2::PartialMatch(text, CreditPattern());
+  return MayHoldCredit(text) && RE2::PartialMatch(text, CreditPattern());
 }
 
 // The designer's name: the tail up to the first separator ("Sitesmith
@@ -59,6 +74,7 @@ DesignerCredits FindDesignerCredits(const Document& doc, std::string_view own_do
   for (const TextBlock& b : doc.blocks) {
     // Credits are short footer lines; prose that says "built by our team" is not one.
     if (!b.in_footer && b.text.size() > 160) continue;
+    if (!MayHoldCredit(b.text)) continue;
     re2::StringPiece input(b.text);
     re2::StringPiece match;
     if (!CreditPattern().Match(input, 0, input.size(), RE2::UNANCHORED, &match, 1)) continue;

@@ -9,6 +9,7 @@
 
 #include "core/domain.h"
 #include "core/text.h"
+#include "extract/text_scan.h"
 
 namespace trawl {
 namespace {
@@ -162,9 +163,17 @@ std::string SplitRunOn(std::string_view local, std::string_view domain) {
   return {};
 }
 
+// True at a byte that can start an obfuscation marker (see below): "(",
+// "[", "{", "<", or a space before "do" in any case.
+bool MarkerStart(unsigned char c, unsigned char next, unsigned char after) {
+  return (c == '(') | (c == '[') | (c == '{') | (c == '<') |
+         ((c == ' ') & ((next | 0x20) == 'd') & ((after | 0x20) == 'o'));
+}
+
 // True when `text` holds, ignoring the case of A-Z, one of "(at)", "[at]",
-// "{at}", "<at>", "(@)", "[@]", " dot ", "(dot)", "[dot]". One pass, no
-// lower-case copy: almost every block has none and is done here.
+// "{at}", "<at>", "(@)", "[@]", " dot ", "(dot)", "[dot]". No lower-case
+// copy, and the bytes that can start a marker are found by a vectorized scan:
+// almost every block has none.
 bool HasObfuscationMarker(std::string_view text) {
   auto at = [&](size_t i, std::string_view word) {
     if (text.size() - i < word.size()) return false;
@@ -174,15 +183,8 @@ bool HasObfuscationMarker(std::string_view text) {
     }
     return true;
   };
-  // Bytes that can start a marker (" dot " is found by its 'd'): one table
-  // look-up per byte of ordinary text.
-  static const std::array<bool, 256> kStarts = [] {
-    std::array<bool, 256> t{};
-    for (unsigned char c : std::string_view("([{<dD")) t[c] = true;
-    return t;
-  }();
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (!kStarts[static_cast<unsigned char>(text[i])]) continue;
+  for (size_t i = FindByteTriple(text, 0, MarkerStart); i != std::string_view::npos;
+       i = FindByteTriple(text, i + 1, MarkerStart)) {
     switch (text[i]) {
       case '(':
         if (at(i, "(at)") || at(i, "(@)") || at(i, "(dot)")) return true;
@@ -196,11 +198,8 @@ bool HasObfuscationMarker(std::string_view text) {
       case '<':
         if (at(i, "<at>")) return true;
         break;
-      case 'd':
-      case 'D':
-        if (i > 0 && text[i - 1] == ' ' && at(i - 1, " dot ")) return true;
-        break;
-      default:
+      default:  // ' ' before d/D
+        if (at(i, " dot ")) return true;
         break;
     }
   }
@@ -208,7 +207,14 @@ bool HasObfuscationMarker(std::string_view text) {
 }
 
 void FromText(std::string_view text, Collector& c) {
-  if (text.find('@') != std::string_view::npos) {
+  // One scan for an '@' or a marker's first byte: most blocks have neither,
+  // and neither kind of address can be read from them. Both searches below
+  // start from there, as nothing before it can begin a marker or be an '@'.
+  size_t first = FindByteTriple(text, 0, [](unsigned char ch, unsigned char next, unsigned char after) {
+    return (ch == '@') | MarkerStart(ch, next, after);
+  });
+  if (first == std::string_view::npos) return;
+  if (text.find('@', first) != std::string_view::npos) {
     re2::StringPiece in(text);
     re2::StringPiece local, domain;
     while (RE2::FindAndConsume(&in, PlainPattern(), &local, &domain)) {
@@ -220,7 +226,7 @@ void FromText(std::string_view text, Collector& c) {
       c.Add(whole);
     }
   }
-  if (!HasObfuscationMarker(text)) return;
+  if (!HasObfuscationMarker(text.substr(first))) return;
   re2::StringPiece in(text);
   re2::StringPiece local, sep, domain;
   while (RE2::FindAndConsume(&in, ObfuscatedPattern(), &local, &sep, &domain)) {

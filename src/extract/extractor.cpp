@@ -25,6 +25,7 @@
 #include "extract/designer_credit.h"
 #include "extract/emails.h"
 #include "extract/jsonld.h"
+#include "extract/page_text.h"
 #include "extract/phones.h"
 #include "extract/social.h"
 
@@ -154,20 +155,22 @@ class ThirdPartyCutter {
   explicit ThirdPartyCutter(bool own_hosting) : own_hosting_(own_hosting) {}
 
   // The block's text without third-party lines; empty if none is left.
-  std::string Keep(const TextBlock& block) {
+  // May move block.text out.
+  std::string Keep(TextBlock& block) {
     bool heading = IsHeadingTag(block.tag);
     if (active_ && (heading || block.in_footer || block.tag == "dt" || --blocks_left_ < 0)) active_ = false;
     // Footers repeat on every page and are the company's own.
-    if (block.in_footer) return block.text;
+    if (block.in_footer) return std::move(block.text);
     if (heading) {
       if (FindMention(block.text, own_hosting_) == std::string_view::npos || OpensOwnSection(block.text)) {
-        return block.text;
+        return std::move(block.text);
       }
       Start();
       Remove(block.text);
       return "";
     }
     std::string kept;
+    kept.reserve(block.text.size());
     std::string_view text = block.text;
     for (size_t begin = 0; begin <= text.size();) {
       size_t end = std::min(text.find('\n', begin), text.size());
@@ -226,16 +229,20 @@ Document WithoutThirdParties(Document doc, bool legal_or_imprint, std::string_vi
   if (!legal_or_imprint) return doc;
   std::vector<TextBlock> blocks = std::move(doc.blocks);
   doc.blocks.clear();
+  doc.blocks.reserve(blocks.size());
   std::string own = AsciiLower(own_domain);
   ThirdPartyCutter cutter(own.find("host") != std::string::npos || own.find("heberg") != std::string::npos);
-  std::string kept_text;
-  for (const TextBlock& block : blocks) {
+  for (TextBlock& block : blocks) {
     std::string kept = cutter.Keep(block);
     if (kept.empty()) continue;
-    kept_text += kept + "\n";
-    doc.blocks.push_back(TextBlock{std::move(kept), block.tag, block.in_footer});
+    doc.blocks.push_back(TextBlock{std::move(kept), std::move(block.tag), block.in_footer});
   }
   if (cutter.removed().empty()) return doc;
+  std::string kept_text;  // every kept block, each followed by a newline
+  for (const TextBlock& block : doc.blocks) {
+    kept_text += block.text;
+    kept_text += '\n';
+  }
   // A link whose text shows only in the cut text is the third party's.
   std::vector<Link> links = std::move(doc.links);
   doc.links.clear();
@@ -335,18 +342,19 @@ void ProfileBuilder::State::FinishEmails(Profile& profile) {
 void ProfileBuilder::State::FinishPages(Profile& profile, const std::string& region) {
   std::vector<Sourced> numbers, vats;
   for (const Document& doc : pages) {
+    PageText text = PageText::Of(doc);  // shared by addresses and company ids
     for (Phone& p : ExtractPhones(doc, region)) {
       auto it = std::find_if(profile.phones.begin(), profile.phones.end(),
                              [&](const Phone& q) { return q.value == p.value; });
       if (it == profile.phones.end()) profile.phones.push_back(std::move(p));
     }
-    for (Address& a : ExtractAddresses(doc, region)) {
+    for (Address& a : ExtractAddresses(doc, text, region)) {
       auto key = [](const Address& x) { return AsciiLower(x.postcode.value_or("") + "|" + x.street.value_or(x.text)); };
       auto it = std::find_if(profile.addresses.begin(), profile.addresses.end(),
                              [&](const Address& q) { return key(q) == key(a); });
       if (it == profile.addresses.end()) profile.addresses.push_back(std::move(a));
     }
-    CompanyIds ids = ExtractCompanyIds(doc, region);
+    CompanyIds ids = ExtractCompanyIds(doc, text, region);
     for (Sourced& n : ids.numbers) numbers.push_back(std::move(n));
     for (Sourced& v : ids.vats) vats.push_back(std::move(v));
   }

@@ -15,6 +15,9 @@
 #include <string>
 #include <unordered_map>
 
+#include "extract/match_memo.h"
+#include "extract/text_scan.h"
+
 namespace trawl {
 namespace {
 
@@ -74,7 +77,7 @@ Label NearestLabel(std::string_view window) {
   Label last = Label::kNone;
   size_t pos = 0;
   // Bounded: each round moves pos past at least one byte of the window.
-  while (pos < window.size() && LabelPattern().Match(input, pos, window.size(), RE2::UNANCHORED, sub, 6)) {
+  while (pos < window.size() && MatchWithCaptures(LabelPattern(), input, pos, window.size(), sub, 6)) {
     int group = 1;
     while (group <= 5 && sub[group].data() == nullptr) ++group;
     if (group > 5) break;
@@ -230,15 +233,6 @@ int CountDigits(std::string_view s) {
   return static_cast<int>(std::count_if(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }));
 }
 
-// True when `s` holds at least `n` ASCII digits; stops reading at the n-th
-// (most blocks are read only to be skipped).
-bool HasDigits(std::string_view s, int n) {
-  for (char c : s) {
-    if (c >= '0' && c <= '9' && --n <= 0) return true;
-  }
-  return n <= 0;
-}
-
 // The non-space token around [start, end) in `text` is part of a URL, an
 // e-mail address or a longer identifier ("ID-4420794600", "/product/0207...").
 bool InsideIdentifier(std::string_view text, size_t start, size_t end) {
@@ -286,7 +280,7 @@ Label LabelFromBlockBefore(const std::vector<TextBlock>& blocks, size_t index) {
   if (index == 0) return Label::kNone;
   const TextBlock& label = blocks[index - 1];
   const std::string& tag = blocks[index].tag;
-  if (label.text.size() > kLabelWindow || HasDigits(label.text, 1)) return Label::kNone;
+  if (label.text.size() > kLabelWindow || FindAsciiDigit(label.text) != std::string_view::npos) return Label::kNone;
   bool cell = (tag == "td" || tag == "th") && (label.tag == "td" || label.tag == "th");
   bool term = tag == "dd" && label.tag == "dt";
   // Two label cells in a row are a header row ("<th>Tel</th><th>Fax</th>"),
@@ -304,7 +298,7 @@ void FromText(const Document& doc, std::string_view region, std::vector<Candidat
   for (size_t index = 0; index < doc.blocks.size(); ++index) {
     const TextBlock& block = doc.blocks[index];
     std::string_view text = block.text;
-    if (text.size() > kMaxBlockBytes || !HasDigits(text, kMinDigits)) continue;
+    if (text.size() > kMaxBlockBytes || !HasAsciiDigits(text, kMinDigits)) continue;
     re2::StringPiece input(text.data(), text.size());
     re2::StringPiece span;
     size_t pos = 0, previous_end = 0;

@@ -8,6 +8,8 @@
 #include <set>
 #include <string>
 
+#include "extract/text_scan.h"
+
 namespace trawl {
 namespace {
 
@@ -35,33 +37,9 @@ void Scan(const RE2& re, std::string_view text, const std::vector<size_t>& start
   }
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
 // RE2's \s: ASCII only, and no \v.
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
-// A maximal run of ASCII digits. Every postcode pattern holds one, so the
-// runs (usually a few dozen per page) locate every possible match.
-struct DigitRun {
-  size_t begin = 0;
-  size_t size = 0;
-};
-
-std::vector<DigitRun> DigitRuns(std::string_view text) {
-  std::vector<DigitRun> runs;
-  const char* data = text.data();
-  size_t n = text.size();
-  for (size_t i = 0; i < n;) {
-    if (!IsDigit(data[i])) {
-      ++i;
-      continue;
-    }
-    size_t begin = i;
-    while (i < n && IsDigit(data[i])) ++i;
-    runs.push_back({begin, i - begin});
-  }
-  return runs;
-}
 
 std::vector<size_t> Sorted(std::vector<size_t> starts) {
   std::sort(starts.begin(), starts.end());
@@ -375,10 +353,14 @@ bool LooksLikeStreet(std::string_view text) {
 
 std::vector<PostcodeMatch> FindPostcodes(std::string_view text, std::string_view country_hint,
                                          std::string_view tld_country) {
+  return FindPostcodes(text, DigitRuns(text), country_hint, tld_country);
+}
+
+std::vector<PostcodeMatch> FindPostcodes(std::string_view text, const std::vector<DigitRun>& runs,
+                                         std::string_view country_hint, std::string_view tld_country) {
   // Stronger formats first: a later match that overlaps an earlier one is
   // dropped, so "IL 62704" never also becomes a German "62704 ...".
   std::vector<PostcodeMatch> all;
-  std::vector<DigitRun> runs = DigitRuns(text);
   FindGb(text, runs, all);
   FindIe(text, runs, country_hint, tld_country, all);
   FindUs(text, runs, all);

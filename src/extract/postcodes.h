@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "extract/text_scan.h"
+
 namespace trawl {
 
 struct PostcodeMatch {
@@ -25,6 +27,9 @@ struct PostcodeMatch {
 // prices, phone fragments and register numbers are skipped.
 std::vector<PostcodeMatch> FindPostcodes(std::string_view text, std::string_view country_hint,
                                          std::string_view tld_country);
+// The same with `text`'s digit runs found by the caller (DigitRuns(text)).
+std::vector<PostcodeMatch> FindPostcodes(std::string_view text, const std::vector<DigitRun>& runs,
+                                         std::string_view country_hint, std::string_view tld_country);
 
 // The country a street line's wording points to ("Musterstraße 1" -> "DE",
 // "12 rue de la Paix" -> "FR"), or "" if none.

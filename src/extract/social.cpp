@@ -2,6 +2,8 @@
 #include "extract/social.h"
 
 #include <algorithm>
+#include <string>
+#include <unordered_map>
 
 #include "core/domain.h"
 #include "core/text.h"
@@ -209,10 +211,8 @@ bool CannotBeSocial(std::string_view url) {
   return true;
 }
 
-}  // namespace
-
-std::optional<SocialLink> CanonicalSocialUrl(std::string_view url) {
-  if (CannotBeSocial(url)) return std::nullopt;
+// CanonicalSocialUrl for a URL that may be social: parses it.
+std::optional<SocialLink> CanonicalSocialUrlUncached(std::string_view url) {
   auto parts = ParseUrl(url);
   if (!parts) return std::nullopt;
   const std::string& host = parts->host;
@@ -225,6 +225,23 @@ std::optional<SocialLink> CanonicalSocialUrl(std::string_view url) {
   if (host == "github.com" || host == "www.github.com") return GitHub(seg);
   if (HostIs(host, "tiktok.com")) return TikTok(seg);
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<SocialLink> CanonicalSocialUrl(std::string_view url) {
+  if (CannotBeSocial(url)) return std::nullopt;
+  // A site links its profiles from every page's header or footer, and
+  // ParseUrl (libcurl's parser) costs more than the rest of a page's social
+  // links. Per thread, so no locking; bounded by clearing.
+  constexpr size_t kMaxCached = 1024;
+  thread_local std::unordered_map<std::string, std::optional<SocialLink>> cache;
+  std::string key(url);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  if (cache.size() >= kMaxCached) cache.clear();
+  std::optional<SocialLink> link = CanonicalSocialUrlUncached(url);
+  cache.emplace(std::move(key), link);
+  return link;
 }
 
 std::vector<SocialCandidate> ExtractSocial(const Document& doc, const std::vector<LdNode>& ld,
