@@ -8,7 +8,7 @@ PACKAGES=(
   # toolchain
   build-essential cmake ccache pkg-config git
   # libraries (DESIGN.md §9)
-  libcurl4-openssl-dev zlib1g-dev libbrotli-dev libssl-dev
+  libcurl4-openssl-dev zlib1g-dev libbrotli-dev libssl-dev libdeflate-dev libzstd-dev
   libgumbo-dev libxml2-dev
   nlohmann-json3-dev libphonenumber-dev libpsl-dev publicsuffix libidn2-dev
   libuchardet-dev libre2-dev libcli11-dev libspdlog-dev libfmt-dev

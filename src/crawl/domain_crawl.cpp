@@ -365,7 +365,7 @@ void DomainCrawl::State::OnHome(FetchResponse&& r, int hops) {
 // Decodes and parses one fetched page and keeps it for extraction at the end.
 // The reference stays valid until the next AcceptPage (callbacks only).
 const Document& DomainCrawl::State::AcceptPage(const FetchResponse& r) {
-  auto utf8 = ToUtf8(r.body, r.content_type);
+  auto utf8 = ToUtf8IfNeeded(r.body, r.content_type);  // nullopt: the body is UTF-8 already
   docs.push_back(ParseHtml(utf8 ? *utf8 : r.body, r.url));
   std::string host;
   OriginOf(r.url, nullptr, &host);

@@ -329,6 +329,20 @@ Result<std::string> Convert(std::string_view in, const std::string& from) {
   return out;
 }
 
+// ToUtf8 once the charset is known.
+Result<std::string> DecodeAs(std::string_view body, const std::string& charset) {
+  std::string_view payload = body.substr(FindBom(body).length);
+  if (charset == kUtf8) {
+    if (IsValidUtf8(payload)) return std::string(payload);
+    return RepairUtf8(payload);
+  }
+  auto converted = Convert(payload, charset);
+  if (converted) return converted;
+  converted = Convert(payload, std::string(kWindows1252));
+  if (converted) return converted;
+  return RepairUtf8(payload);  // iconv without windows-1252: keep what is valid
+}
+
 }  // namespace
 
 std::string_view CharsetFromContentType(std::string_view content_type) {
@@ -416,18 +430,17 @@ std::string SniffCharset(std::string_view body, std::string_view content_type_he
   return DetectedCharset(body);
 }
 
-Result<std::string> ToUtf8(std::string_view body, std::string_view content_type_header) {
+std::optional<std::string> ToUtf8IfNeeded(std::string_view body,
+                                          std::string_view content_type_header) {
   std::string charset = SniffCharset(body, content_type_header);
-  std::string_view payload = body.substr(FindBom(body).length);
-  if (charset == kUtf8) {
-    if (IsValidUtf8(payload)) return std::string(payload);
-    return RepairUtf8(payload);
-  }
-  auto converted = Convert(payload, charset);
-  if (converted) return converted;
-  converted = Convert(payload, std::string(kWindows1252));
-  if (converted) return converted;
-  return RepairUtf8(payload);  // iconv without windows-1252: keep what is valid
+  if (charset == kUtf8 && FindBom(body).length == 0 && IsValidUtf8(body)) return std::nullopt;
+  auto converted = DecodeAs(body, charset);
+  if (!converted) return std::nullopt;
+  return std::move(*converted);
+}
+
+Result<std::string> ToUtf8(std::string_view body, std::string_view content_type_header) {
+  return DecodeAs(body, SniffCharset(body, content_type_header));
 }
 
 }  // namespace trawl

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,13 @@ inline constexpr size_t kCharsetPrescanBytes = 4096;
 // never fails; the Result is there so callers treat decoding as fallible.
 // Cost: one validation pass when the page is UTF-8, else one iconv pass.
 Result<std::string> ToUtf8(std::string_view body, std::string_view content_type_header);
+
+// ToUtf8 without the copy in the common case: nullopt when `body` is already
+// exactly what ToUtf8 would return (well-formed UTF-8 without a byte order
+// mark; the caller uses it as it is), else ToUtf8's result. Never fails
+// (should ToUtf8 fail, nullopt: use the bytes as they are).
+std::optional<std::string> ToUtf8IfNeeded(std::string_view body,
+                                          std::string_view content_type_header);
 
 // The iconv name of the charset ToUtf8 would decode `body` with, e.g.
 // "UTF-8", "WINDOWS-1252", "CP932". For logs and tests. Cannot fail.

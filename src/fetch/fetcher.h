@@ -2,7 +2,9 @@
 // one thread (the caller of Poll). Enforces the per-host connection limit and
 // per-host delay itself (curl's own per-host limit keys on the connect-to or
 // proxy target, which would serialize every host behind a proxy), the body
-// cap, timeouts, content-type screening and the address guard.
+// cap, timeouts, content-type screening and the address guard. Pages'
+// Content-Encoding is undone by ContentDecoder (fetch/content_decoder.h), not
+// by libcurl: the same bodies and errors for less CPU.
 // Not thread-safe: Fetch, Poll and the callbacks all run on one thread.
 #pragma once
 
@@ -32,6 +34,10 @@ struct FetchOptions {
   int per_host = 2;                      // requests in flight per host
   int64_t per_host_delay_ms = 0;         // minimum gap between request starts per host
   int max_connections = 256;             // curl's total connection cap
+  // Let libcurl undo Content-Encoding for every request. Off: pages are
+  // decoded by ContentDecoder (fetch/content_decoder.h; the same bodies and
+  // errors, less CPU). On: the reference the decoder is tested against.
+  bool decode_in_curl = false;
   // Where finished transfers are counted (GET /metrics); shared by every
   // Fetcher made from these options. Null: not counted.
   std::shared_ptr<FetchMetrics> fetch_metrics;

@@ -208,6 +208,30 @@ TEST(IsValidUtf8, AcceptsOnlyWellFormedInput) {
   for (const auto& c : cases) EXPECT_EQ(IsValidUtf8(c.in), c.valid) << c.in;
 }
 
+// ToUtf8IfNeeded hands back nothing exactly when ToUtf8 would return the
+// bytes unchanged; otherwise it returns what ToUtf8 returns.
+TEST(ToUtf8IfNeeded, AgreesWithToUtf8AndSkipsOnlyUnchangedBodies) {
+  struct Case {
+    std::string body;
+    const char* content_type;
+    bool unchanged;
+  } cases[] = {
+      {"<p>plain ascii</p>", "text/html", true},
+      {"<p>Gr\xC3\xBC\xC3\x9F" "e</p>", "text/html; charset=utf-8", true},
+      {"<p>Gr\xC3\xBC\xC3\x9F" "e</p>", "", true},
+      {"<p>Gr\xC3\xBC\xC3\x9F" "e</p>", "text/html; charset=iso-8859-1", true},  // the departure
+      {"\xEF\xBB\xBF<p>bom</p>", "text/html", false},                           // BOM dropped
+      {"<p>Gr\xFC\xDF" "e</p>", "text/html; charset=iso-8859-1", false},
+      {"<p>broken \xC3 utf-8</p>", "text/html; charset=utf-8", false},          // repaired
+      {Encode(kJapanese, "SHIFT_JIS"), "text/html; charset=shift_jis", false},
+  };
+  for (const auto& c : cases) {
+    auto if_needed = ToUtf8IfNeeded(c.body, c.content_type);
+    EXPECT_EQ(!if_needed.has_value(), c.unchanged) << c.body;
+    EXPECT_EQ(if_needed.value_or(c.body), Decode(c.body, c.content_type)) << c.body;
+  }
+}
+
 TEST(CharsetFromContentType, FindsTheParameter) {
   struct Case {
     const char* header;
