@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <bitset>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <iterator>
@@ -167,9 +168,10 @@ class Page {
   void HitsIn(size_t begin, size_t end, const std::bitset<kTriggerCount>& wanted, std::vector<Hit>& out) {
     end = std::min(end, text.size());
     for (size_t block = begin / kBlock; block * kBlock < end; ++block) {
-      if (!scanned_[block]) Scan(block);
+      if (blocks_[block].second == kUnscanned) Scan(block);
       bool inside = block * kBlock >= begin && (block + 1) * kBlock <= end;
-      for (const Hit& h : blocks_[block]) {
+      for (size_t i = blocks_[block].first; i < blocks_[block].second; ++i) {
+        const Hit& h = hits_[i];
         if (wanted[h.trigger] && (inside || (h.at >= begin && h.at < end))) out.push_back(h);
       }
     }
@@ -177,20 +179,18 @@ class Page {
 
  private:
   static constexpr size_t kBlock = 256;
+  static constexpr size_t kUnscanned = SIZE_MAX;
 
-  void Init() {
-    size_t count = text.size() / kBlock + 1;
-    blocks_.resize(count);
-    scanned_.resize(count, false);
-  }
+  void Init() { blocks_.assign(text.size() / kBlock + 1, {0, kUnscanned}); }
 
-  // Every trigger starting in the block, by offset (the trigger may run past it).
+  // Every trigger starting in the block, by offset (the trigger may run past
+  // it), appended to hits_.
   void Scan(size_t block) {
     static const TriggerPrefixes kPrefixes;
     const uint8_t* pairs = kPrefixes.pairs.data();
     const uint8_t* second = kPrefixes.second.data();
-    scanned_[block] = true;
-    std::vector<Hit>& hits = blocks_[block];
+    std::vector<Hit>& hits = hits_;
+    blocks_[block].first = hits.size();
     size_t end = std::min(text.size(), (block + 1) * kBlock);
     for (size_t i = block * kBlock; i < end && i + 1 < text.size(); ++i) {
       uint8_t kinds = pairs[PairKey(text[i], text[i + 1])];
@@ -200,6 +200,7 @@ class Page {
       }
       if (kinds & TriggerPrefixes::kExact) AddHits(kPrefixes, i, true, hits);
     }
+    blocks_[block].second = hits.size();
   }
 
   void AddHits(const TriggerPrefixes& prefixes, size_t at, bool exact, std::vector<Hit>& hits) {
@@ -209,8 +210,11 @@ class Page {
     }
   }
 
-  std::vector<std::vector<Hit>> blocks_;  // hits by block of kBlock bytes
-  std::vector<bool> scanned_;
+  // The hits of the blocks scanned so far, each block's together, and per
+  // block of kBlock bytes where in hits_ they are ([first, second); second
+  // kUnscanned until scanned).
+  std::vector<Hit> hits_;
+  std::vector<std::pair<size_t, size_t>> blocks_;
 };
 
 // What every match of a pattern holds: `min_digits` consecutive digits

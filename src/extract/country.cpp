@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/text.h"
+#include "extract/match_memo.h"
 
 namespace trawl {
 namespace {
@@ -167,7 +168,7 @@ class LegalForms {
     searched_ = true;
     re2::StringPiece input(joined_);
     re2::StringPiece sub[2];
-    if (legal.Match(input, from, joined_.size(), RE2::UNANCHORED, sub, 2)) {
+    if (MatchWithCaptures(legal, input, from, joined_.size(), sub, 2)) {
       match_at_ = static_cast<size_t>(sub[0].data() - joined_.data());
       form_ = std::string_view(sub[1].data(), sub[1].size());
     } else {
@@ -230,7 +231,10 @@ void AddPageCountryHints(const Document& doc, const std::vector<LdNode>& ld, Cou
     const TextBlock& b = doc.blocks[i];
     if (text_hints >= 6) break;
     std::string cc;
-    if (b.text.find('+') != std::string::npos && RE2::PartialMatch(b.text, intl, &cc)) {
+    re2::StringPiece sub[2];  // RE2::PartialMatch(b.text, intl, &cc), captures remembered
+    if (b.text.find('+') != std::string::npos &&
+        MatchWithCaptures(intl, re2::StringPiece(b.text), 0, b.text.size(), sub, 2)) {
+      cc = std::string(sub[1].data(), sub[1].size());
       static const std::map<std::string, std::string> kCodes = {
           {"44", "GB"}, {"49", "DE"}, {"33", "FR"}, {"353", "IE"}, {"61", "AU"}, {"1", "US"}, {"31", "NL"},
           {"34", "ES"}, {"39", "IT"}, {"43", "AT"}, {"41", "CH"}, {"32", "BE"}, {"64", "NZ"}};

@@ -77,7 +77,11 @@ DesignerCredits FindDesignerCredits(const Document& doc, std::string_view own_do
     if (!MayHoldCredit(b.text)) continue;
     re2::StringPiece input(b.text);
     re2::StringPiece match;
-    if (!CreditPattern().Match(input, 0, input.size(), RE2::UNANCHORED, &match, 1)) continue;
+    // Asked for no position first, RE2 runs a faster DFA (see match_memo.cpp).
+    if (!CreditPattern().Match(input, 0, input.size(), RE2::UNANCHORED, nullptr, 0) ||
+        !CreditPattern().Match(input, 0, input.size(), RE2::UNANCHORED, &match, 1)) {
+      continue;
+    }
     size_t after = static_cast<size_t>(match.data() - input.data()) + match.size();
     std::string tail = AsciiLower(std::string_view(b.text).substr(after));
     size_t lead = tail.find_first_not_of(" :-–");

@@ -9,6 +9,7 @@
 
 #include "core/domain.h"
 #include "core/text.h"
+#include "extract/match_memo.h"
 #include "extract/text_scan.h"
 
 namespace trawl {
@@ -183,8 +184,10 @@ bool HasObfuscationMarker(std::string_view text) {
     }
     return true;
   };
-  for (size_t i = FindByteTriple(text, 0, MarkerStart); i != std::string_view::npos;
-       i = FindByteTriple(text, i + 1, MarkerStart)) {
+  // A lambda, not the function itself: a function pointer would not inline
+  // into the vectorized loop.
+  auto starts = [](unsigned char c, unsigned char next, unsigned char after) { return MarkerStart(c, next, after); };
+  for (size_t i = FindByteTriple(text, 0, starts); i != std::string_view::npos; i = FindByteTriple(text, i + 1, starts)) {
     switch (text[i]) {
       case '(':
         if (at(i, "(at)") || at(i, "(@)") || at(i, "(dot)")) return true;
@@ -215,9 +218,13 @@ void FromText(std::string_view text, Collector& c) {
   });
   if (first == std::string_view::npos) return;
   if (text.find('@', first) != std::string_view::npos) {
+    // RE2::FindAndConsume, with the capture groups remembered (match_memo.h):
+    // a site repeats its address on every page.
     re2::StringPiece in(text);
-    re2::StringPiece local, domain;
-    while (RE2::FindAndConsume(&in, PlainPattern(), &local, &domain)) {
+    re2::StringPiece sub[3];
+    while (MatchWithCaptures(PlainPattern(), in, 0, in.size(), sub, 3)) {
+      re2::StringPiece local = sub[1], domain = sub[2];
+      in.remove_prefix(static_cast<size_t>(sub[0].data() + sub[0].size() - in.data()));
       std::string whole = std::string(local) + "@" + std::string(domain);
       if (CleanEmail(whole).empty()) {
         std::string cut = SplitRunOn(local, domain);

@@ -7,18 +7,25 @@ namespace trawl {
 
 PageText PageText::Of(const Document& doc) {
   PageText page;
+  page.Assign(doc);
+  return page;
+}
+
+void PageText::Assign(const Document& doc) {
   size_t size = 0;
   for (const TextBlock& block : doc.blocks) size += block.text.size() + 1;
-  page.text.reserve(size);
-  page.starts.reserve(doc.blocks.size());
+  text.clear();
+  text.reserve(size);
+  starts.clear();
+  starts.reserve(doc.blocks.size());
+  longest_block = 0;
   for (const TextBlock& block : doc.blocks) {
-    page.starts.push_back(page.text.size());
-    page.text += block.text;
-    page.text += '\n';
-    page.longest_block = std::max(page.longest_block, block.text.size());
+    starts.push_back(text.size());
+    text += block.text;
+    text += '\n';
+    longest_block = std::max(longest_block, block.text.size());
   }
-  page.runs = DigitRuns(page.text);
-  return page;
+  DigitRuns(text, runs);
 }
 
 }  // namespace trawl

@@ -23,6 +23,9 @@ struct PageText {
 
   // The joined text of doc.blocks. Cannot fail.
   static PageText Of(const Document& doc);
+  // Makes this the joined text of doc.blocks, keeping the memory it holds
+  // (one page after another: most pages fit in the last one's). Cannot fail.
+  void Assign(const Document& doc);
 };
 
 }  // namespace trawl

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "extract/match_memo.h"
 #include "extract/text_scan.h"
 
 namespace trawl {
@@ -30,7 +31,7 @@ void Scan(const RE2& re, std::string_view text, const std::vector<size_t>& start
   size_t pos = 0;
   for (size_t start : starts) {
     if (start < pos) continue;
-    if (!re.Match(input, start, text.size(), RE2::ANCHOR_START, sub, n)) continue;
+    if (!MatchWithCaptures(re, input, start, text.size(), sub, n, RE2::ANCHOR_START)) continue;
     fn(sub);
     size_t next = Offset(text, sub[0]) + sub[0].size();
     pos = next > start ? next : start + 1;

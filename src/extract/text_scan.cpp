@@ -32,6 +32,12 @@ bool HasAsciiDigits(std::string_view s, int n) {
 
 std::vector<DigitRun> DigitRuns(std::string_view text) {
   std::vector<DigitRun> runs;
+  DigitRuns(text, runs);
+  return runs;
+}
+
+void DigitRuns(std::string_view text, std::vector<DigitRun>& runs) {
+  runs.clear();
   const char* data = text.data();
   size_t n = text.size();
   auto digit = [&](size_t i) { return data[i] >= '0' && data[i] <= '9'; };
@@ -46,7 +52,6 @@ std::vector<DigitRun> DigitRuns(std::string_view text) {
     while (i < near && !digit(i)) ++i;
     if (i == near) i = FindAsciiDigit(text, i);
   }
-  return runs;
 }
 
 bool HasDigitRunIn(const std::vector<DigitRun>& runs, size_t begin, size_t end, size_t min_size) {

@@ -75,6 +75,8 @@ struct DigitRun {
 // numbers all hold one, so the runs (a few dozen on most pages) say where
 // their patterns can match at all.
 std::vector<DigitRun> DigitRuns(std::string_view text);
+// The same into `runs` (cleared first), reusing its memory.
+void DigitRuns(std::string_view text, std::vector<DigitRun>& runs);
 
 // True when [begin, end) holds `min_size` (at least 1) consecutive digits of
 // one of `runs` (from DigitRuns, ascending).
