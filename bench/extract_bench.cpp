@@ -32,13 +32,13 @@
 #include <string>
 #include <vector>
 
+#include "bench_corpus.h"
 #include "extract/document.h"
 #include "extract/extractor.h"
 #include "extract/profile_json.h"
 
 namespace {
 
-namespace fs = std::filesystem;
 
 struct Site {
   std::string name;
@@ -53,31 +53,8 @@ struct Corpus {
 
 const Corpus& TheCorpus() {
   static const Corpus corpus = [] {
-    std::vector<std::string> dirs;
-    if (const char* env = std::getenv("TRAWL_BENCH_DIRS")) {
-      std::stringstream ss(env);
-      for (std::string d; std::getline(ss, d, ':');) dirs.push_back(d);
-    } else {
-      dirs = {"/work/shared/realworld/sites",
-              std::string(TRAWL_SOURCE_DIR) + "/tests/fixtures/sites"};
-    }
     std::map<std::string, std::map<std::string, std::string>> html;  // site -> url -> html
-    for (const auto& dir : dirs) {
-      std::error_code ec;
-      if (!fs::is_directory(dir, ec)) continue;
-      for (const auto& site : fs::directory_iterator(dir, ec)) {
-        if (!site.is_directory()) continue;
-        for (const auto& f : fs::recursive_directory_iterator(site.path(), ec)) {
-          if (f.path().extension() != ".html") continue;
-          std::ifstream in(f.path(), std::ios::binary);
-          std::stringstream body;
-          body << in.rdbuf();
-          std::string host = site.path().filename().string();
-          html[host]["https://" + host + "/" + fs::relative(f.path(), site.path()).string()] =
-              body.str();
-        }
-      }
-    }
+    for (auto& f : trawl::bench::LoadBenchCorpus()) html[f.site][f.url] = std::move(f.html);
     Corpus c;
     for (auto& [host, pages] : html) {
       Site s{host, {}};

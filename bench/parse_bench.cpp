@@ -41,6 +41,7 @@ int main() {
 #include <string>
 #include <vector>
 
+#include "bench_corpus.h"
 #include "extract/document.h"
 #include "extract/document_gumbo.h"
 #include "extract/document_input.h"
@@ -49,41 +50,11 @@ int main() {
 
 namespace {
 
-namespace fs = std::filesystem;
 
-struct Page {
-  std::string site;
-  std::string url;
-  std::string html;
-};
+using Page = trawl::bench::CorpusFile;
 
 std::vector<Page>& Corpus() {
-  static std::vector<Page> pages = [] {
-    std::vector<std::string> dirs;
-    if (const char* env = std::getenv("TRAWL_BENCH_DIRS")) {
-      std::stringstream ss(env);
-      for (std::string d; std::getline(ss, d, ':');) dirs.push_back(d);
-    } else {
-      dirs = {"/work/shared/realworld/sites", std::string(TRAWL_SOURCE_DIR) + "/tests/fixtures/sites"};
-    }
-    std::vector<Page> out;
-    for (const auto& dir : dirs) {
-      std::error_code ec;
-      if (!fs::is_directory(dir, ec)) continue;
-      for (const auto& site : fs::directory_iterator(dir, ec)) {
-        if (!site.is_directory()) continue;
-        for (const auto& f : fs::recursive_directory_iterator(site.path(), ec)) {
-          if (f.path().extension() != ".html") continue;
-          std::ifstream in(f.path(), std::ios::binary);
-          std::stringstream body;
-          body << in.rdbuf();
-          std::string host = site.path().filename().string();
-          out.push_back({host, "https://" + host + "/" + fs::relative(f.path(), site.path()).string(), body.str()});
-        }
-      }
-    }
-    return out;
-  }();
+  static std::vector<Page> pages = trawl::bench::LoadBenchCorpus();
   return pages;
 }
 

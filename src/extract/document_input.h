@@ -1,5 +1,6 @@
-// Input preparation shared by both HTML parsers: cheap linear passes that
-// protect the parsers from inputs they handle badly. Pure functions,
+// Input preparation for the HTML parsers: cheap linear passes that protect
+// them from inputs they handle badly (ParseHtml needs only the UTF-8 repair;
+// the gumbo and libxml2 versions also the depth flattener). Pure functions,
 // thread-safe; results own their memory.
 #pragma once
 

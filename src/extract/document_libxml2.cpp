@@ -40,6 +40,7 @@
 #include <mutex>
 #include <vector>
 
+#include "core/text.h"
 #include "extract/document_builder.h"
 #include "extract/document_input.h"
 
@@ -69,19 +70,6 @@ struct SaxState {
 std::string_view View(const xmlChar* s) { return s == nullptr ? std::string_view() : reinterpret_cast<const char*>(s); }
 
 // ---------------------------------------------------------------- text
-
-void AppendUtf8(std::string& out, unsigned cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // Code point of a named reference that HTML decodes even without its ';'
 // (the "legacy" ones: HTML 4's Latin-1 set, amp, lt, gt, quot and six

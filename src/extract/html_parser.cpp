@@ -33,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.h"
 #include "extract/document_builder.h"
 
 namespace trawl {
@@ -276,24 +277,6 @@ bool EqualsIgnoreCase(std::string_view s, std::string_view lower) {
     if (Lower(s[i]) != lower[i]) return false;
   }
   return true;
-}
-
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 // ---------------------------------------------------------------- character references
@@ -569,6 +552,7 @@ class Parser {
   void AnyOtherEnd(Tag tag, std::string_view name);
   bool Adopt(Tag tag, bool for_start_tag);
   void EnsureBody();
+  bool InsertExplicitOrImplied(Tag tag, const Token& t);
 
   // Stack of open elements.
   bool Insert(Tag tag, std::string_view name, std::span<const HtmlAttribute> attrs, bool foreign = false);
@@ -1206,29 +1190,27 @@ void Parser::Characters(std::string_view text) {
   b_.Text(text);
 }
 
+// Inserts `tag` with the token's attributes when the token is that start
+// tag (true: the token is used up), else as HTML implies it, without any.
+bool Parser::InsertExplicitOrImplied(Tag tag, const Token& t) {
+  bool explicit_tag = t.tag == tag;
+  Insert(tag, Info(tag).name, explicit_tag ? t.attrs : std::span<const HtmlAttribute>());
+  return explicit_tag;
+}
+
 void Parser::StartTag(const Token& t) {
   switch (mode_) {
     case Mode::kInitial:
-      if (t.tag == Tag::kHtml) {
-        Insert(Tag::kHtml, "html", t.attrs);
-        mode_ = Mode::kBeforeHead;
-        return;
-      }
-      Insert(Tag::kHtml, "html", {});
       mode_ = Mode::kBeforeHead;
+      if (InsertExplicitOrImplied(Tag::kHtml, t)) return;
       [[fallthrough]];
     case Mode::kBeforeHead:
       if (t.tag == Tag::kHtml) {
         b_.MergeHtmlAttributes(t.attrs);
         return;
       }
-      if (t.tag == Tag::kHead) {
-        Insert(Tag::kHead, "head", t.attrs);
-        mode_ = Mode::kInHead;
-        return;
-      }
-      Insert(Tag::kHead, "head", {});
       mode_ = Mode::kInHead;
+      if (InsertExplicitOrImplied(Tag::kHead, t)) return;
       [[fallthrough]];
     case Mode::kInHead:
     case Mode::kInHeadNoscript:

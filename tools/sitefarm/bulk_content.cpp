@@ -155,12 +155,12 @@ FillerPool::FillerPool(std::string style, std::string script)
   }
 }
 
-const DeflatePiece& FillerPool::Paragraph(size_t industry, uint64_t k) const {
+const TextPiece& FillerPool::Paragraph(size_t industry, uint64_t k) const {
   const auto& list = paragraphs_[industry % paragraphs_.size()];
   return list[k % list.size()];
 }
 
-const DeflatePiece& FillerPool::Heading(size_t industry, uint64_t k) const {
+const TextPiece& FillerPool::Heading(size_t industry, uint64_t k) const {
   const auto& list = headings_[industry % headings_.size()];
   return list[k % list.size()];
 }

@@ -45,17 +45,17 @@ class FillerPool {
   static constexpr size_t kPerIndustry = 48;
   FillerPool(std::string style, std::string script);
   // Paragraph k (any value; wrapped) of an industry, as "<p>...</p>\n".
-  const DeflatePiece& Paragraph(size_t industry, uint64_t k) const;
+  const TextPiece& Paragraph(size_t industry, uint64_t k) const;
   // Heading k (wrapped) of an industry: "<h2>a service</h2>\n".
-  const DeflatePiece& Heading(size_t industry, uint64_t k) const;
-  const DeflatePiece& style() const { return style_; }
-  const DeflatePiece& script() const { return script_; }
+  const TextPiece& Heading(size_t industry, uint64_t k) const;
+  const TextPiece& style() const { return style_; }
+  const TextPiece& script() const { return script_; }
 
  private:
-  std::vector<std::vector<DeflatePiece>> paragraphs_;
-  std::vector<std::vector<DeflatePiece>> headings_;
-  DeflatePiece style_;
-  DeflatePiece script_;
+  std::vector<std::vector<TextPiece>> paragraphs_;
+  std::vector<std::vector<TextPiece>> headings_;
+  TextPiece style_;
+  TextPiece script_;
 };
 
 }  // namespace trawl::sitefarm

@@ -5,7 +5,7 @@
 
 namespace trawl::sitefarm {
 
-DeflatePiece MakePiece(std::string text) { return DeflatePiece{std::move(text)}; }
+TextPiece MakePiece(std::string text) { return TextPiece{std::move(text)}; }
 
 void PageBuilder::Text(std::string_view text) {
   if (parts_.empty() || parts_.back().piece) parts_.emplace_back();
@@ -13,7 +13,7 @@ void PageBuilder::Text(std::string_view text) {
   size_ += text.size();
 }
 
-void PageBuilder::Piece(const DeflatePiece& piece) {
+void PageBuilder::Piece(const TextPiece& piece) {
   parts_.push_back(Part{{}, &piece});
   size_ += piece.text.size();
 }

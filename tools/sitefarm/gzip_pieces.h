@@ -6,7 +6,7 @@
 // pay on the real web. (Splicing separately pre-deflated pieces, as the farm
 // once did, gave every page dozens of tiny Huffman-coded blocks and made
 // decoding it about 8x dearer than a real server's stream.)
-// DeflatePiece is immutable once built; PageBuilder is used by one thread.
+// TextPiece is immutable once built; PageBuilder is used by one thread.
 #pragma once
 
 #include <string>
@@ -15,12 +15,12 @@
 
 namespace trawl::sitefarm {
 
-struct DeflatePiece {
+struct TextPiece {
   std::string text;  // the plain bytes
 };
 
 // Wraps `text` as a shared piece. Cannot fail.
-DeflatePiece MakePiece(std::string text);
+TextPiece MakePiece(std::string text);
 
 // Collects a page as per-site text and shared pieces; renders it plain or
 // gzip-compressed. Pieces are referenced, not copied: they must outlive the
@@ -28,7 +28,7 @@ DeflatePiece MakePiece(std::string text);
 class PageBuilder {
  public:
   void Text(std::string_view text);
-  void Piece(const DeflatePiece& piece);
+  void Piece(const TextPiece& piece);
   size_t size() const { return size_; }
   std::string Plain() const;
   // Plain(), gzip-compressed in one stream (level 1).
@@ -37,7 +37,7 @@ class PageBuilder {
  private:
   struct Part {
     std::string text;  // used when piece is null
-    const DeflatePiece* piece = nullptr;
+    const TextPiece* piece = nullptr;
   };
   std::vector<Part> parts_;
   size_t size_ = 0;
