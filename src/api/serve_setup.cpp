@@ -3,6 +3,8 @@
 
 #include <fmt/core.h>
 
+#include "store/store.h"
+
 namespace trawl {
 
 Result<std::optional<RedisConfig>> RedisSetting(const std::string& url, const std::string& prefix) {
@@ -54,7 +56,7 @@ std::string ServeBanner(const std::string& who, const ServerOptions& options, in
         "{}: no redis configured (--redis URL): every job runs embedded in this process\n", who);
   }
   out += fmt::format("{}: database {}\n", who,
-                     options.db_url.empty() ? "trawl.db" : RedactDbUrl(options.db_url));
+                     options.db_url.empty() ? kDefaultDbPath : RedactDbUrl(options.db_url));
   if (!options.token.empty()) {
     out += fmt::format("{}: /api needs 'Authorization: Bearer <token>'\n", who);
   } else if (options.insecure_no_auth) {

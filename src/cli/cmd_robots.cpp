@@ -11,14 +11,6 @@
 namespace trawl {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: trawl robots ROBOTS_FILE USER_AGENT URL\n"
-    "\n"
-    "Checks URL against the robots.txt in ROBOTS_FILE for USER_AGENT (RFC 9309).\n"
-    "URL is an absolute http(s) URL or a path such as /a/b?x=1.\n"
-    "Prints 'allowed' or 'disallowed'. Exit status: 0 allowed, 1 disallowed,\n"
-    "2 usage error (wrong arguments, unreadable file, bad URL).\n";
-
 // Reads what Parse will look at: one byte past the RFC 9309 §2.5 limit tells
 // Parse to cut at a line boundary, as it would for a fetched body. False when
 // the file cannot be read (missing, a directory, an I/O error).
@@ -48,29 +40,18 @@ bool PathAndQuery(std::string_view url, std::string& out) {
 
 }  // namespace
 
-int RunRobots(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-  }
-  if (argc != 4) {
-    std::fputs(kUsage, stderr);
-    return 2;
-  }
+int RunRobots(Settings& s) {
   std::string body;
-  if (!ReadFile(argv[1], body)) {
-    std::fprintf(stderr, "trawl robots: cannot read '%s'\n", argv[1]);
+  if (!ReadFile(s.robots_file.c_str(), body)) {
+    std::fprintf(stderr, "trawl robots: cannot read '%s'\n", s.robots_file.c_str());
     return 2;
   }
   std::string path;
-  if (!PathAndQuery(argv[3], path)) {
-    std::fprintf(stderr, "trawl robots: not an http(s) URL or path: '%s'\n", argv[3]);
+  if (!PathAndQuery(s.robots_url, path)) {
+    std::fprintf(stderr, "trawl robots: not an http(s) URL or path: '%s'\n", s.robots_url.c_str());
     return 2;
   }
-  RobotsRules rules = RobotsRules::Parse(body, argv[2]);
+  RobotsRules rules = RobotsRules::Parse(body, s.robots_agent);
   bool allowed = rules.Allowed(path);
   std::puts(allowed ? "allowed" : "disallowed");
   return allowed ? 0 : 1;

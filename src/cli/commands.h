@@ -1,27 +1,29 @@
-// Entry points of trawl's subcommands, one per cmd_*.cpp file. Each takes the
-// arguments after the subcommand name (argv[0] is "trawl <cmd>") and returns
-// the process exit status: 0 done, 1 a negative answer (robots), 2 usage error.
+// Entry points of trawl's subcommands, one per cmd_*.cpp file. Each parses
+// its options (option_table.h), calls the library that does the work and
+// returns the process exit status: 0 done, 1 a failure or a negative answer
+// (robots), 2 a usage error.
 #pragma once
+
+#include "cli/option_table.h"
 
 namespace trawl {
 
-int RunCrawl(int argc, char** argv);     // cmd_crawl.cpp
-int RunRobots(int argc, char** argv);    // cmd_robots.cpp
-int RunSitefarm(int argc, char** argv);  // cmd_sitefarm.cpp
-int RunScore(int argc, char** argv);     // cmd_score.cpp
-int RunWorker(int argc, char** argv);    // cmd_worker.cpp
-int RunWorkers(int argc, char** argv);   // cmd_workers.cpp
-int RunMonitor(int argc, char** argv);   // cmd_monitor.cpp
-int RunServe(int argc, char** argv);     // cmd_serve.cpp
-int RunUp(int argc, char** argv);        // cmd_up.cpp
-int RunSubmit(int argc, char** argv);    // cmd_submit.cpp
-int RunStatus(int argc, char** argv);    // cmd_submit.cpp
+// Runs `command` with the arguments after the subcommand name (argv[0] is
+// "trawl <command>").
+int RunCommand(Command command, int argc, char** argv);
 
-struct WorkerOptions;
-// cmd_worker.cpp: parses `trawl worker` options into `options` (also used by
-// `trawl workers` to check what it passes on). Returns -1 when parsed;
-// otherwise it has printed help or the error and returns the exit status
-// (0 after --help, 2 on a usage error).
-int ParseWorkerCommandLine(int argc, char** argv, WorkerOptions& options);
+// Each takes the parsed settings of its command.
+int RunCrawl(Settings& s);     // cmd_crawl.cpp
+int RunRobots(Settings& s);    // cmd_robots.cpp
+int RunSitefarm(Settings& s);  // cmd_sitefarm.cpp
+int RunScore(Settings& s);     // cmd_score.cpp
+int RunWorker(Settings& s);    // cmd_worker.cpp
+int RunWorkers(Settings& s);   // cmd_workers.cpp
+int RunMonitor(Settings& s);   // cmd_monitor.cpp
+int RunServe(Settings& s);     // cmd_serve.cpp
+int RunUp(Settings& s);        // cmd_up.cpp
+int RunSubmit(Settings& s);    // cmd_submit.cpp
+int RunStatus(Settings& s);    // cmd_submit.cpp
+int RunOptions(Settings& s);   // cmd_options.cpp
 
 }  // namespace trawl

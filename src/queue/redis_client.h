@@ -24,6 +24,9 @@ struct redisContext;
 
 namespace trawl {
 
+// What --redis means when not given (`trawl serve` excepted: it runs without).
+inline constexpr const char* kDefaultRedisUrl = "redis://127.0.0.1:6379/0";
+
 struct RedisConfig {
   std::string host = "127.0.0.1";
   int port = 6379;

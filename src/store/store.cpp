@@ -14,8 +14,6 @@
 namespace trawl {
 namespace {
 
-constexpr const char* kDefaultSqlitePath = "trawl.db";
-
 bool IsPostgresUrl(std::string_view url) {
   return url.starts_with("postgresql://") || url.starts_with("postgres://");
 }
@@ -45,7 +43,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& url) {
                 fmt::format("unsupported database URL '{}': want a file path or postgresql://",
                             url.substr(0, scheme_end + 3)));
   }
-  auto connection = SqliteConnection::Open(url.empty() ? kDefaultSqlitePath : url);
+  auto connection = SqliteConnection::Open(url.empty() ? kDefaultDbPath : url);
   if (!connection) return tl::unexpected(connection.error());
   return Migrated(std::make_unique<SqlStore>(std::move(*connection), SqliteDialect()));
 }

@@ -100,6 +100,9 @@ struct ProfileQuery {
   int64_t offset = 0;
 };
 
+// The database of --db when none is given: a SQLite file in the working folder.
+inline constexpr const char* kDefaultDbPath = "trawl.db";
+
 class Store {
  public:
   virtual ~Store() = default;

@@ -436,7 +436,7 @@ class RobotsCommand : public ::testing::Test {
     for (auto& a : args) argv.push_back(a.data());
     testing::internal::CaptureStdout();
     testing::internal::CaptureStderr();
-    int rc = RunRobots(static_cast<int>(argv.size()), argv.data());
+    int rc = RunCommand(kRobots, static_cast<int>(argv.size()), argv.data());
     stdout_ = testing::internal::GetCapturedStdout();
     testing::internal::GetCapturedStderr();
     return rc;
