@@ -23,9 +23,9 @@ bool HasBounds(const OptionRow& row) { return row.min <= row.max; }
 
 std::string Number(double v) { return fmt::format("{}", v); }
 
-// The value of `row` in `s` as config-file values: one per list item; a flag
-// is "true" when it is on (for --no-sitemap: when sitemaps are off).
-std::vector<std::string> ValueTexts(const OptionRow& row, Settings& s) {
+}  // namespace
+
+std::vector<std::string> OptionValue(const OptionRow& row, Settings& s) {
   Target t = row.bind(s);
   if (auto* b = std::get_if<bool*>(&t)) {
     bool on = row.unit == Unit::kNegated ? !**b : **b;
@@ -42,6 +42,8 @@ std::vector<std::string> ValueTexts(const OptionRow& row, Settings& s) {
   if (auto* v = std::get_if<std::string*>(&t)) return {**v};
   return *std::get<std::vector<std::string>*>(t);
 }
+
+namespace {
 
 Settings& Defaults() {
   static Settings defaults;  // only ever read through Bind, never written
@@ -193,7 +195,7 @@ std::string Flags(const OptionRow& row) {
 
 std::string TomlValue(const OptionRow& row, Settings& s) {
   Target t = row.bind(s);
-  std::vector<std::string> values = ValueTexts(row, s);
+  std::vector<std::string> values = OptionValue(row, s);
   auto quote = [](const std::string& v) {
     std::string q = "\"";
     for (char c : v) {
@@ -242,6 +244,10 @@ std::vector<std::string> Groups() {
 std::string MarkdownCell(std::string text) {
   std::string out;
   for (char c : text) {
+    if (c == '<') {
+      out += "&lt;";
+      continue;
+    }
     if (c == '|') out += "\\";
     out += c;
   }
@@ -276,7 +282,7 @@ std::string OptionEnv(const OptionRow& row) {
 std::string OptionDefault(const OptionRow& row) {
   if (row.shown_default) return row.shown_default;
   Target t = row.bind(Defaults());
-  std::vector<std::string> values = ValueTexts(row, Defaults());
+  std::vector<std::string> values = OptionValue(row, Defaults());
   if (std::holds_alternative<bool*>(t)) return values.front() == "true" ? "on" : "";
   std::string out;
   for (const std::string& v : values) out += (out.empty() ? "" : ", ") + v;
@@ -284,6 +290,7 @@ std::string OptionDefault(const OptionRow& row) {
 }
 
 std::string OptionCommands(const OptionRow& row) {
+  if (row.commands == (static_cast<uint32_t>(kOptions) << 1) - 1) return "every command";
   std::string out;
   for (const CommandInfo& c : Commands()) {
     if (Takes(row, c.bit)) out += (out.empty() ? "" : ", ") + std::string(c.name);
@@ -326,11 +333,11 @@ ForwardedOptions ForwardToWorkers(Command from, Settings& settings) {
         worker = &w;
     }
     if (!worker) continue;  // the parent's own option (e.g. --workers, --ui-port)
-    std::vector<std::string> value = ValueTexts(row, settings);
+    std::vector<std::string> value = OptionValue(row, settings);
     std::string env = OptionEnv(*worker);
     // A value equal to the workers' default is passed too when the
     // environment holds another one, which the workers would read instead.
-    if (value == ValueTexts(*worker, Defaults()) && std::getenv(env.c_str()) == nullptr) continue;
+    if (value == OptionValue(*worker, Defaults()) && std::getenv(env.c_str()) == nullptr) continue;
     std::string name = "--" + OptionName(row);
     if (row.secret) {
       out.env.push_back(env + "=" + value.front());
@@ -346,21 +353,23 @@ ForwardedOptions ForwardToWorkers(Command from, Settings& settings) {
 std::string OptionsMarkdown() {
   std::string out;
   for (const std::string& group : Groups()) {
-    out += fmt::format("### {}\n\n", group);
-    out += "| option | commands | default | bounds | environment | meaning |\n";
-    out += "| --- | --- | --- | --- | --- | --- |\n";
+    std::string rows;
     for (const OptionRow& row : OptionTable()) {
       if (row.group != group || IsPositional(row)) continue;
       std::string bounds = HasBounds(row) ? Number(row.min) + "–" + Number(row.max) : "";
       if (row.choices) bounds = row.choices;
       std::string env = OptionEnv(row);
       std::string def = OptionDefault(row);
-      out += fmt::format("| `{}{}` | {} | {} | {} | {} | {} |\n", Flags(row), Metavar(row),
+      rows += fmt::format("| `{}{}` | {} | {} | {} | {} | {} |\n", Flags(row), Metavar(row),
                          OptionCommands(row), def.empty() ? "" : "`" + MarkdownCell(def) + "`",
                          MarkdownCell(bounds), env.empty() ? "" : "`" + env + "`",
                          MarkdownCell(row.help));
     }
-    out += "\n";
+    if (rows.empty()) continue;  // positional arguments only
+    out += fmt::format("### {}\n\n", group);
+    out += "| option | commands | default | bounds | environment | meaning |\n";
+    out += "| --- | --- | --- | --- | --- | --- |\n";
+    out += rows + "\n";
   }
   return out;
 }

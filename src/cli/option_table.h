@@ -98,7 +98,11 @@ std::string OptionName(const OptionRow& row);
 std::string OptionEnv(const OptionRow& row);
 // The default, as --help and the docs show it ("" when there is none).
 std::string OptionDefault(const OptionRow& row);
-// "crawl, worker, serve" for the docs.
+// The value of `row` in `settings` as config-file values: one per list
+// item; a flag is "true" when it is on (for --no-sitemap: when sitemaps are
+// off); seconds and MiB in those units.
+std::vector<std::string> OptionValue(const OptionRow& row, Settings& settings);
+// "crawl, worker, serve" (or "every command") for the docs.
 std::string OptionCommands(const OptionRow& row);
 
 // Parses `trawl <command>`'s arguments (argv[0] is "trawl <command>") into
