@@ -28,21 +28,6 @@ std::string ServerUrl(const std::string& host, int port) {
   return fmt::format("http://{}:{}", v6 ? "[" + host + "]" : host, port);
 }
 
-namespace {
-
-// "postgresql://u:secret@h/db" → "postgresql://u:***@h/db"; a file path as is.
-std::string RedactDbUrl(const std::string& url) {
-  size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  size_t at = url.find('@', scheme + 3);
-  if (at == std::string::npos) return url;
-  size_t colon = url.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
-}
-
-}  // namespace
-
 std::string ServeBanner(const std::string& who, const ServerOptions& options, int port) {
   std::string out = fmt::format("{}: listening on {}\n", who, ServerUrl(options.host, port));
   out += fmt::format("{}: web page at {}/", who, ServerUrl(options.host, port));

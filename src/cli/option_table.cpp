@@ -326,18 +326,18 @@ std::string HelpText(Command command) {
 ForwardedOptions ForwardToWorkers(Command from, Settings& settings) {
   ForwardedOptions out;
   for (const OptionRow& row : OptionTable()) {
-    if (!Takes(row, from) || row.scope != Scope::kSetting) continue;
+    if (!Takes(row, from) || IsPositional(row) || OptionName(row) == "config") continue;
     const OptionRow* worker = nullptr;
     for (const OptionRow& w : OptionTable()) {
-      if (Takes(w, kWorker) && w.scope == Scope::kSetting && OptionName(w) == OptionName(row))
-        worker = &w;
+      if (Takes(w, kWorker) && OptionName(w) == OptionName(row)) worker = &w;
     }
     if (!worker) continue;  // the parent's own option (e.g. --workers, --ui-port)
     std::vector<std::string> value = OptionValue(row, settings);
     std::string env = OptionEnv(*worker);
     // A value equal to the workers' default is passed too when the
     // environment holds another one, which the workers would read instead.
-    if (value == OptionValue(*worker, Defaults()) && std::getenv(env.c_str()) == nullptr) continue;
+    bool env_set = !env.empty() && std::getenv(env.c_str()) != nullptr;
+    if (value == OptionValue(*worker, Defaults()) && !env_set) continue;
     std::string name = "--" + OptionName(row);
     if (row.secret) {
       out.env.push_back(env + "=" + value.front());

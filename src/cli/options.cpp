@@ -155,7 +155,8 @@ const std::vector<OptionRow> kRows = {
      .group = kWorkerGroup,
      .help = "seconds before the first retry of a retryable failure; doubles per attempt",
      .min = 0, .max = 3600, .unit = Unit::kSeconds},
-    {.flags = "--noop", .bind = FIELD(worker.noop), .commands = kWorker, .group = kWorkerGroup,
+    {.flags = "--noop", .bind = FIELD(worker.noop), .commands = kWorker | kWorkers,
+     .group = kWorkerGroup,
      .help = "benchmark: acknowledge tasks at once (batches of --concurrency), no crawl, no "
              "store",
      .scope = Scope::kInvocation},

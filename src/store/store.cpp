@@ -48,4 +48,14 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& url) {
   return Migrated(std::make_unique<SqlStore>(std::move(*connection), SqliteDialect()));
 }
 
+std::string RedactDbUrl(const std::string& url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  size_t at = url.find('@', scheme + 3);
+  if (at == std::string::npos) return url;
+  size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
 }  // namespace trawl

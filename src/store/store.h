@@ -103,6 +103,10 @@ struct ProfileQuery {
 // The database of --db when none is given: a SQLite file in the working folder.
 inline constexpr const char* kDefaultDbPath = "trawl.db";
 
+// A database URL fit for a log or a banner: the password of a
+// postgresql:// URL replaced by "***"; a file path unchanged. Cannot fail.
+std::string RedactDbUrl(const std::string& url);
+
 class Store {
  public:
   virtual ~Store() = default;

@@ -17,14 +17,4 @@ void LogLine(FILE* out, const std::string& line) {
 
 std::string ShortJobId(const std::string& job_id) { return job_id.substr(0, 8); }
 
-std::string RedactDbUrl(const std::string& url) {
-  size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  size_t at = url.find('@', scheme + 3);
-  if (at == std::string::npos) return url;
-  size_t colon = url.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
-}
-
 }  // namespace trawl

@@ -16,8 +16,4 @@ void LogLine(FILE* out, const std::string& line);
 // The first 8 characters of a job id, as output lines show it.
 std::string ShortJobId(const std::string& job_id);
 
-// A database URL fit for a log: the password of a postgresql:// URL replaced
-// by "***"; a file path unchanged. Cannot fail.
-std::string RedactDbUrl(const std::string& url);
-
 }  // namespace trawl
