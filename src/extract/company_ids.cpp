@@ -15,6 +15,7 @@
 #include <iterator>
 #include <string>
 
+#include "core/text.h"
 #include "extract/match_memo.h"
 #include "extract/page_text.h"
 #include "extract/text_scan.h"
@@ -39,7 +40,7 @@ std::string StripSeparators(std::string_view s) {
 
 bool ContainsNoCase(std::string_view hay, std::string_view needle) {
   return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+           return AsciiLower(a) == AsciiLower(b);
          }) != hay.end();
 }
 
