@@ -74,34 +74,6 @@ bool Parser::PopUntil(Tag tag) {
   return true;
 }
 
-bool Parser::CurrentIsForeignContent() const {
-  if (stack_.empty() || !stack_.back().foreign) return false;
-  switch (stack_.back().tag) {
-    case Tag::kForeignObject: case Tag::kDesc: case Tag::kTitle: case Tag::kMi: case Tag::kMo: case Tag::kMn:
-    case Tag::kMs: case Tag::kMtext: case Tag::kAnnotationXml:
-      return false;  // integration points: HTML rules apply inside
-    default:
-      return true;
-  }
-}
-
-bool Parser::CurrentIsTableish() const {
-  if (stack_.empty() || stack_.back().foreign) return false;
-  Tag t = stack_.back().tag;
-  return t == Tag::kTable || t == Tag::kTbody || t == Tag::kThead || t == Tag::kTfoot || t == Tag::kTr;
-}
-
-bool Parser::IsSpecial(const Open& e) const {
-  if (!e.foreign) return (Flags(e.tag) & kSpecial) != 0;
-  switch (e.tag) {
-    case Tag::kForeignObject: case Tag::kDesc: case Tag::kTitle: case Tag::kMi: case Tag::kMo: case Tag::kMn:
-    case Tag::kMs: case Tag::kMtext: case Tag::kAnnotationXml:
-      return true;
-    default:
-      return false;
-  }
-}
-
 bool Parser::IsBoundary(const Open& e, ScopeKind kind) const {
   if (e.foreign) return IsSpecial(e);
   switch (kind) {

@@ -185,9 +185,38 @@ static_assert(std::is_sorted(std::begin(kTags), std::end(kTags),
 inline const TagInfo& Info(Tag t) { return kTags[static_cast<size_t>(t) - 1]; }
 inline uint32_t Flags(Tag t) { return t == Tag::kUnknown ? 0 : Info(t).flags; }
 
+// Tag lookup is on every start and end tag: an open-addressing hash table
+// over kTags, built at compile time, instead of a binary search of string
+// compares; inline, as it was when the parser was one file.
+inline constexpr size_t kTagTableSize = 512;  // power of two, > 3x the number of tags
+inline constexpr size_t kMaxTagName = 14;     // "annotation-xml"
+
+inline constexpr uint32_t HashName(std::string_view s) {
+  uint32_t h = 2166136261u;  // FNV-1a
+  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h;
+}
+
+inline constexpr std::array<uint8_t, kTagTableSize> kTagTable = [] {
+  std::array<uint8_t, kTagTableSize> t{};
+  for (size_t i = 0; i < std::size(kTags); ++i) {
+    size_t at = HashName(kTags[i].name) & (kTagTableSize - 1);
+    while (t[at] != 0) at = (at + 1) & (kTagTableSize - 1);
+    t[at] = static_cast<uint8_t>(i + 1);
+  }
+  return t;
+}();
+
 // The Tag of a lower-case element name; Tag::kUnknown for any other name.
 // Pure; thread-safe.
-Tag TagOf(std::string_view lower_name);
+inline Tag TagOf(std::string_view lower_name) {
+  if (lower_name.empty() || lower_name.size() > kMaxTagName) return Tag::kUnknown;
+  for (size_t at = HashName(lower_name) & (kTagTableSize - 1);; at = (at + 1) & (kTagTableSize - 1)) {
+    uint8_t i = kTagTable[at];
+    if (i == 0) return Tag::kUnknown;
+    if (kTags[i - 1].name == lower_name) return static_cast<Tag>(i);
+  }
+}
 
 // The builder's own tag for each Tag, indexed by the Tag's value (its rules
 // know a subset of these names). Built once; thread-safe.
