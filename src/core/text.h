@@ -29,7 +29,9 @@ constexpr bool IsHtmlSpace(char c) {
 constexpr bool IsAsciiSpace(char c) { return IsHtmlSpace(c) || c == '\v'; }
 
 // `c` with A-Z turned to a-z; every other byte unchanged. Cannot fail.
-constexpr char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+constexpr char AsciiLower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 // `s` with A-Z turned to a-z; other bytes unchanged. Cannot fail.
 std::string AsciiLower(std::string_view s);

@@ -148,7 +148,8 @@ std::string Fold(std::string_view in) {
   out.reserve(in.size() + 2);
   for (size_t i = 0; i < in.size(); ++i) {
     char c = in[i];
-    if (c == '%' && i + 2 < in.size() && HexDigitValue(in[i + 1]) >= 0 && HexDigitValue(in[i + 2]) >= 0) {
+    if (c == '%' && i + 2 < in.size() && HexDigitValue(in[i + 1]) >= 0 &&
+        HexDigitValue(in[i + 2]) >= 0) {
       c = static_cast<char>(HexDigitValue(in[i + 1]) * 16 + HexDigitValue(in[i + 2]));
       i += 2;
     }
@@ -406,7 +407,8 @@ bool LooksLikeHtmlUrl(std::string_view url) {
   size_t colon = url.find(':');
   if (colon != std::string_view::npos && colon < url.find_first_of("/?#")) {
     std::string_view scheme = url.substr(0, colon);
-    if (!EqualsIgnoreAsciiCase(scheme, "http") && !EqualsIgnoreAsciiCase(scheme, "https")) return false;
+    if (!EqualsIgnoreAsciiCase(scheme, "http") && !EqualsIgnoreAsciiCase(scheme, "https"))
+      return false;
   }
   std::string_view last = LastSegment(SplitUrl(url).path);
   size_t dot = last.rfind('.');

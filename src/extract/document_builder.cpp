@@ -277,7 +277,8 @@ void DocumentBuilder::Finish() {
 
 void DocumentBuilder::MergeHtmlAttributes(std::span<const HtmlAttribute> attrs) {
   if (!doc_.lang.empty()) return;
-  if (const HtmlAttribute* lang = Find(attrs, "lang")) doc_.lang = AsciiLower(TrimHtmlSpace(lang->value));
+  if (const HtmlAttribute* lang = Find(attrs, "lang"))
+    doc_.lang = AsciiLower(TrimHtmlSpace(lang->value));
 }
 
 // gumbo turns CR LF and lone CR into LF, as HTML's input preprocessing says;
@@ -300,7 +301,8 @@ void DocumentBuilder::Enter(HtmlTag tag, std::span<const HtmlAttribute> attrs, u
   // Elements that belong in <head> but sit in <body> (common in broken pages) still count.
   OnHeadElement(tag, attrs, flags);
   if (tag == T::kHtml && doc_.lang.empty()) {
-    if (const HtmlAttribute* lang = Find(attrs, "lang")) doc_.lang = AsciiLower(TrimHtmlSpace(lang->value));
+    if (const HtmlAttribute* lang = Find(attrs, "lang"))
+      doc_.lang = AsciiLower(TrimHtmlSpace(lang->value));
   }
   if (const HtmlAttribute* cf = Find(attrs, "data-cfemail")) {
     std::string e = DecodeCfEmail(cf->value);
@@ -456,20 +458,25 @@ void DocumentBuilder::OnHeadElement(HtmlTag tag, std::span<const HtmlAttribute> 
       }
       const HtmlAttribute* name = Find(attrs, "name");
       if (name == nullptr) name = Find(attrs, "property");
-      if (name != nullptr) doc_.meta.emplace_back(AsciiLower(TrimHtmlSpace(name->value)), std::string(TrimHtmlSpace(content->value)));
+      if (name != nullptr)
+        doc_.meta.emplace_back(AsciiLower(TrimHtmlSpace(name->value)),
+                               std::string(TrimHtmlSpace(content->value)));
       break;
     }
     case T::kLink: {
       const HtmlAttribute* rel = Find(attrs, "rel");
       const HtmlAttribute* href = Find(attrs, "href");
-      if (rel != nullptr && href != nullptr && AsciiLower(rel->value) == "canonical" && doc_.canonical.empty()) {
+      if (rel != nullptr && href != nullptr && AsciiLower(rel->value) == "canonical" &&
+          doc_.canonical.empty()) {
         doc_.canonical = Resolve(href->value);
       }
       break;
     }
     case T::kScript: {
       const HtmlAttribute* type = Find(attrs, "type");
-      if (type == nullptr || in_json_ || AsciiLower(TrimHtmlSpace(type->value)) != "application/ld+json") break;
+      if (type == nullptr || in_json_ ||
+          AsciiLower(TrimHtmlSpace(type->value)) != "application/ld+json")
+        break;
       in_json_ = true;
       json_cr_ = false;
       json_.clear();
@@ -493,7 +500,8 @@ void DocumentBuilder::OnAnchor(std::span<const HtmlAttribute> attrs) {
       link.url = Resolve(link.href);
     }
   }
-  if (const HtmlAttribute* rel = Find(attrs, "rel")) link.rel = AsciiLower(TrimHtmlSpace(rel->value));
+  if (const HtmlAttribute* rel = Find(attrs, "rel"))
+    link.rel = AsciiLower(TrimHtmlSpace(rel->value));
   link.in_footer = footer_depth_ > 0;
   link.in_nav = nav_depth_ > 0;
   std::string fallback;

@@ -84,7 +84,9 @@ constexpr NamedCharReference kNamed[] = {
 // clang-format on
 static_assert(std::size(kNamed) == 259);
 static_assert(std::is_sorted(std::begin(kNamed), std::end(kNamed),
-                             [](const NamedCharReference& a, const NamedCharReference& b) { return a.name < b.name; }));
+                             [](const NamedCharReference& a, const NamedCharReference& b) {
+                               return a.name < b.name;
+                             }));
 
 // The longest name a legacy reference may have without ';' ("middot", "frac34").
 constexpr size_t kMaxLegacyName = 6;
@@ -92,17 +94,21 @@ constexpr size_t kMaxLegacyName = 6;
 constexpr size_t kMaxName = 32;
 
 const NamedCharReference* FindNamed(std::string_view name) {
-  const auto* it = std::lower_bound(std::begin(kNamed), std::end(kNamed), name,
-                                    [](const NamedCharReference& e, std::string_view n) { return e.name < n; });
+  const auto* it =
+      std::lower_bound(std::begin(kNamed), std::end(kNamed), name,
+                       [](const NamedCharReference& e, std::string_view n) { return e.name < n; });
   return it != std::end(kNamed) && it->name == name ? it : nullptr;
 }
 
 // Windows-1252 meanings of &#128;..&#159;, which HTML applies; 0 where 1252 has none.
-constexpr uint16_t kCp1252[32] = {
-    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
-    0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+constexpr uint16_t kCp1252[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                  0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+                                  0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                  0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
-bool IsAsciiAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+bool IsAsciiAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 
 // &#...; and &#x...; at s[p] (s[p + 1] == '#'): see DecodeCharReference.
 size_t DecodeNumeric(std::string_view s, size_t p, std::string& out) {

@@ -15,7 +15,8 @@ namespace trawl {
 struct NamedCharReference {
   std::string_view name;
   uint32_t value;
-  bool legacy;  // decoded even without ';' (HTML's Latin-1 set, amp, lt, gt, quot, and six upper-case aliases)
+  bool legacy;  // decoded even without ';' (HTML's Latin-1 set, amp, lt, gt, quot, and six
+                // upper-case aliases)
 };
 
 // Every name DecodeCharReference knows, sorted by name (byte order): the

@@ -83,7 +83,6 @@ bool HasNonAscii(std::string_view s) {
 
 char Upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 
-
 struct Label {
   std::string_view label;
   std::string_view iconv_name;
@@ -200,12 +199,14 @@ std::string_view MetaTagCharset(std::string_view s, size_t& pos) {
     if (EqualsIgnoreAsciiCase(name, "content")) content = value;
   }
   if (!TrimHtmlSpace(charset).empty()) return TrimHtmlSpace(charset);
-  if (EqualsIgnoreAsciiCase(TrimHtmlSpace(http_equiv), "content-type")) return CharsetFromContentType(content);
+  if (EqualsIgnoreAsciiCase(TrimHtmlSpace(http_equiv), "content-type"))
+    return CharsetFromContentType(content);
   return {};
 }
 
 bool StartsWithNoCase(std::string_view s, size_t pos, std::string_view prefix) {
-  return s.size() - pos >= prefix.size() && EqualsIgnoreAsciiCase(s.substr(pos, prefix.size()), prefix);
+  return s.size() - pos >= prefix.size() &&
+         EqualsIgnoreAsciiCase(s.substr(pos, prefix.size()), prefix);
 }
 
 // WHATWG "prescan a byte stream", simplified: comments are skipped, every

@@ -31,8 +31,10 @@ bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
 // libcurl's names and aliases (find_encoding).
 Coding CodingNamed(std::string_view name) {
-  if (EqualsIgnoreAsciiCase(name, "identity") || EqualsIgnoreAsciiCase(name, "none")) return Coding::kIdentity;
-  if (EqualsIgnoreAsciiCase(name, "gzip") || EqualsIgnoreAsciiCase(name, "x-gzip")) return Coding::kGzip;
+  if (EqualsIgnoreAsciiCase(name, "identity") || EqualsIgnoreAsciiCase(name, "none"))
+    return Coding::kIdentity;
+  if (EqualsIgnoreAsciiCase(name, "gzip") || EqualsIgnoreAsciiCase(name, "x-gzip"))
+    return Coding::kGzip;
   if (EqualsIgnoreAsciiCase(name, "deflate")) return Coding::kDeflate;
   if (EqualsIgnoreAsciiCase(name, "br")) return Coding::kBrotli;
   if (EqualsIgnoreAsciiCase(name, "zstd")) return Coding::kZstd;

@@ -183,7 +183,8 @@ std::string NormalizeRobotsPath(std::string_view path) {
     auto c = static_cast<unsigned char>(path[i]);
     if (c == '%' && i + 2 < path.size() && HexDigitValue(path[i + 1]) >= 0 &&
         HexDigitValue(path[i + 2]) >= 0) {
-      auto v = static_cast<unsigned char>(HexDigitValue(path[i + 1]) * 16 + HexDigitValue(path[i + 2]));
+      auto v =
+          static_cast<unsigned char>(HexDigitValue(path[i + 1]) * 16 + HexDigitValue(path[i + 2]));
       if (IsUnreserved(v)) {
         out.push_back(static_cast<char>(v));
       } else {

@@ -47,7 +47,8 @@ bool ListsToken(std::string_view value, std::string_view token) {
 std::string HostWithoutPort(std::string_view authority) {
   if (!authority.empty() && authority.front() == '[') {
     size_t close = authority.find(']');
-    return AsciiLower(authority.substr(0, close == std::string_view::npos ? authority.size() : close + 1));
+    return AsciiLower(
+        authority.substr(0, close == std::string_view::npos ? authority.size() : close + 1));
   }
   return AsciiLower(authority.substr(0, authority.find(':')));
 }
