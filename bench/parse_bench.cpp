@@ -15,9 +15,10 @@
 // links=0|1" line per parser and broken-markup case, printed before the
 // benchmarks run.
 //
-// Needs libxml2 and Google Benchmark; bench/CMakeLists.txt must define
-// TRAWL_PARSE_BENCH_DEPS and link PkgConfig::LIBXML2 benchmark::benchmark
-// (see docs/parser-choice.md). Without that it builds as a stub.
+// Needs gumbo, libxml2 and Google Benchmark; bench/CMakeLists.txt defines
+// TRAWL_PARSE_BENCH_DEPS and links trawl_reference_parsers (tests/parsers/,
+// which brings gumbo and libxml2) and benchmark::benchmark (see
+// docs/parser-choice.md). Without that it builds as a stub.
 #ifndef TRAWL_PARSE_BENCH_DEPS
 #include <cstdio>
 int main() {
@@ -43,10 +44,11 @@ int main() {
 
 #include "bench_corpus.h"
 #include "extract/document.h"
-#include "extract/document_gumbo.h"
 #include "extract/document_input.h"
-#include "extract/document_libxml2.h"
 #include "extract/extractor.h"
+#include "parsers/depth_flattener.h"
+#include "parsers/document_gumbo.h"
+#include "parsers/document_libxml2.h"
 
 namespace {
 

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "api/routes.h"
+#include "core/text.h"
 
 namespace trawl::api {
 namespace {
@@ -88,12 +89,7 @@ bool BearerMatches(const std::string& authorization, const std::string& token) {
   std::string_view given = authorization;
   if (given.size() < kScheme.size()) return false;
   // The scheme is case-insensitive (RFC 9110 §11.1); the token is not.
-  for (size_t i = 0; i < kScheme.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(given[i])) !=
-        std::tolower(static_cast<unsigned char>(kScheme[i]))) {
-      return false;
-    }
-  }
+  if (!EqualsIgnoreAsciiCase(given.substr(0, kScheme.size()), kScheme)) return false;
   given.remove_prefix(kScheme.size());
   // Constant time in the token's content: every byte of the longer string is
   // visited whatever the first difference, and the lengths are folded in.

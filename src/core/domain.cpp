@@ -38,11 +38,7 @@ bool IsIpLiteral(const std::string& host) {
 Result<std::string> ToAscii(const std::string& host) {
   bool ascii = std::all_of(host.begin(), host.end(),
                            [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  std::string lower = host;
-  if (ascii) {
-    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-    return lower;
-  }
+  if (ascii) return AsciiLower(host);
   char* out = nullptr;
   int rc = idn2_to_ascii_8z(host.c_str(), &out, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
   if (rc != IDN2_OK) {

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "core/text.h"
+
 namespace trawl {
 namespace {
 
@@ -41,11 +43,11 @@ std::string CleanRef(std::string_view ref) {
 
 Result<std::string> Finish(CURLU* u) {
   std::string scheme = GetPart(u, CURLUPART_SCHEME);
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
+  scheme = AsciiLower(scheme);
   if (!IsHttp(scheme)) return Fail(ErrorCode::kUsage, "not an http(s) URL");
   std::string host = GetPart(u, CURLUPART_HOST);
   if (host.empty()) return Fail(ErrorCode::kUsage, "URL has no host");
-  std::transform(host.begin(), host.end(), host.begin(), ::tolower);
+  host = AsciiLower(host);
   while (!host.empty() && host.back() == '.') host.pop_back();
   curl_url_set(u, CURLUPART_HOST, host.c_str(), 0);
   curl_url_set(u, CURLUPART_SCHEME, scheme.c_str(), 0);
@@ -95,7 +97,7 @@ Result<std::string> UrlResolver::Resolve(std::string_view ref) const {
   size_t slash = clean.find('/');
   if (colon != std::string::npos && (slash == std::string::npos || colon < slash)) {
     std::string scheme = clean.substr(0, colon);
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
+    scheme = AsciiLower(scheme);
     if (!IsHttp(scheme)) return Fail(ErrorCode::kUsage, "not an http(s) link");
   }
   CurluPtr u(curl_url_dup(static_cast<CURLU*>(handle_)));

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/text.h"
+
 namespace trawl {
 namespace {
 
@@ -117,19 +119,10 @@ constexpr std::string_view kNonHtmlExtensions[] = {
     "dmg",  "apk", "msi",  "iso",  "bin", "epub", "ics",  "vcf",   "swf", "psd", "ai",   "eps",
 };
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool IsAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsSeparator(char c) { return c == '-' || c == '_' || c == '+' || c == ' '; }
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
 
 // Latin-1 Supplement letters (U+00C0..U+00FF, UTF-8 C3 80..BF) without
 // diacritics; "" for the two symbols × and ÷ (a word break).
@@ -141,13 +134,6 @@ constexpr const char* kLatin1Fold[64] = {
     "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "y",
 };
 // clang-format on
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Appends a word break unless one is already there.
 void Break(std::string& out) {
@@ -162,13 +148,14 @@ std::string Fold(std::string_view in) {
   out.reserve(in.size() + 2);
   for (size_t i = 0; i < in.size(); ++i) {
     char c = in[i];
-    if (c == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 && HexValue(in[i + 2]) >= 0) {
-      c = static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2]));
+    if (c == '%' && i + 2 < in.size() && HexDigitValue(in[i + 1]) >= 0 &&
+        HexDigitValue(in[i + 2]) >= 0) {
+      c = static_cast<char>(HexDigitValue(in[i + 1]) * 16 + HexDigitValue(in[i + 2]));
       i += 2;
     }
     auto u = static_cast<unsigned char>(c);
     if (u < 0x80) {
-      c = Lower(c);
+      c = AsciiLower(c);
       if (IsAlnum(c)) {
         out.push_back(c);
       } else {
@@ -179,9 +166,9 @@ std::string Fold(std::string_view in) {
     // One more byte of a two-byte sequence, possibly percent-encoded too.
     size_t next = i + 1;
     int b = next < in.size() ? static_cast<unsigned char>(in[next]) : -1;
-    if (b == '%' && next + 2 < in.size() && HexValue(in[next + 1]) >= 0 &&
-        HexValue(in[next + 2]) >= 0) {
-      b = HexValue(in[next + 1]) * 16 + HexValue(in[next + 2]);
+    if (b == '%' && next + 2 < in.size() && HexDigitValue(in[next + 1]) >= 0 &&
+        HexDigitValue(in[next + 2]) >= 0) {
+      b = HexDigitValue(in[next + 1]) * 16 + HexDigitValue(in[next + 2]);
       next += 2;
     }
     if (u == 0xC3 && b >= 0x80 && b <= 0xBF) {
@@ -263,7 +250,7 @@ std::string_view StripExtension(std::string_view seg) {
 bool SegmentIs(std::string_view seg, std::string_view word) {
   if (seg.size() != word.size()) return false;
   for (size_t i = 0; i < seg.size(); ++i) {
-    if (word[i] == ' ' ? !IsSeparator(seg[i]) : Lower(seg[i]) != word[i]) return false;
+    if (word[i] == ' ' ? !IsSeparator(seg[i]) : AsciiLower(seg[i]) != word[i]) return false;
   }
   return true;
 }
@@ -420,7 +407,8 @@ bool LooksLikeHtmlUrl(std::string_view url) {
   size_t colon = url.find(':');
   if (colon != std::string_view::npos && colon < url.find_first_of("/?#")) {
     std::string_view scheme = url.substr(0, colon);
-    if (!EqualsNoCase(scheme, "http") && !EqualsNoCase(scheme, "https")) return false;
+    if (!EqualsIgnoreAsciiCase(scheme, "http") && !EqualsIgnoreAsciiCase(scheme, "https"))
+      return false;
   }
   std::string_view last = LastSegment(SplitUrl(url).path);
   size_t dot = last.rfind('.');

@@ -3,16 +3,13 @@
 
 #include <pugixml.hpp>
 
+#include "core/text.h"
+
 namespace trawl {
 namespace {
 
-bool IsXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsXmlSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsXmlSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
+// XML's white space (the S production): no \f, unlike HTML's.
+std::string_view Trim(std::string_view s) { return TrimBytes(s, " \t\r\n"); }
 
 // "sm:urlset" and "urlset" are the same element to us: sitemaps in the wild
 // use prefixes, default namespaces, and no namespace at all.
@@ -25,12 +22,7 @@ std::string_view LocalName(const char* name) {
 bool StartsWithHttp(std::string_view s) {
   auto lower_prefix = [&](std::string_view p) {
     if (s.size() < p.size()) return false;
-    for (size_t i = 0; i < p.size(); ++i) {
-      char c = s[i];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      if (c != p[i]) return false;
-    }
-    return true;
+    return EqualsIgnoreAsciiCase(s.substr(0, p.size()), p);
   };
   return lower_prefix("http://") || lower_prefix("https://");
 }

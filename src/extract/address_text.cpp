@@ -7,6 +7,7 @@
 #include <cctype>
 #include <string>
 
+#include "core/text.h"
 #include "extract/postcodes.h"
 #include "extract/text_scan.h"
 
@@ -21,13 +22,9 @@ constexpr size_t kMaxBlocksBack = 3;
 // company's and scanning them would cost the most.
 constexpr size_t kMaxBlockBytes = 4000;
 
-std::string Trim(std::string_view s) {
-  const char* ws = " \t\r\n,;:|-–";
-  size_t b = s.find_first_not_of(ws);
-  if (b == std::string_view::npos) return "";
-  size_t e = s.find_last_not_of(ws);
-  return std::string(s.substr(b, e - b + 1));
-}
+// Whitespace and the separators sites put between address lines. "–" adds
+// its three bytes (E2 80 93) to the set one by one, as it always did here.
+std::string Trim(std::string_view s) { return std::string(TrimBytes(s, " \t\r\n,;:|-–")); }
 
 // Splits at the separators sites put between address lines.
 std::vector<std::string> Segments(std::string_view text) {

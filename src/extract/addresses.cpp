@@ -22,13 +22,8 @@ using Json = nlohmann::json;
 constexpr int kMaxJsonDepth = 16;
 constexpr int kMaxJsonNodes = 20000;
 
-std::string Trim(std::string_view s) {
-  const char* ws = " \t\r\n,;:|";
-  size_t b = s.find_first_not_of(ws);
-  if (b == std::string_view::npos) return "";
-  size_t e = s.find_last_not_of(ws);
-  return std::string(s.substr(b, e - b + 1));
-}
+// Whitespace and the separators sites put between address parts.
+std::string Trim(std::string_view s) { return std::string(TrimBytes(s, " \t\r\n,;:|")); }
 
 // Collapses whitespace; line breaks inside one value become ", ".
 std::string Clean(std::string_view s) {
@@ -202,7 +197,7 @@ void FromMicrodata(const Document& doc, std::vector<Address>& out) {
 std::string Key(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {
-    if (std::isalnum(c) || c >= 0x80) out.push_back(static_cast<char>(std::tolower(c)));
+    if (std::isalnum(c) || c >= 0x80) out.push_back(AsciiLower(static_cast<char>(c)));
   }
   return out;
 }

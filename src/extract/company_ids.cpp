@@ -7,14 +7,15 @@
 #include <re2/re2.h>
 
 #include <algorithm>
-#include <cctype>
 #include <bitset>
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <iterator>
 #include <string>
 
+#include "core/text.h"
 #include "extract/match_memo.h"
 #include "extract/page_text.h"
 #include "extract/text_scan.h"
@@ -38,9 +39,8 @@ std::string StripSeparators(std::string_view s) {
 }
 
 bool ContainsNoCase(std::string_view hay, std::string_view needle) {
-  return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-         }) != hay.end();
+  return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
+                     [](char a, char b) { return AsciiLower(a) == AsciiLower(b); }) != hay.end();
 }
 
 // Every trigger word the patterns below use. One with capitals is matched

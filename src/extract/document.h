@@ -58,11 +58,11 @@ struct Document {
 // Parses UTF-8 HTML with trawl's own parser (html_parser.h). Never fails:
 // broken markup is recovered as HTML says (implied and auto-closed elements,
 // end tags closing through in scope), invalid UTF-8 becomes U+FFFD. Work is
-// linear in input size; nesting deeper than 256 is flattened first, and
-// nothing here recurses, so deep input cannot overflow the stack.
-// Thread-safe: each call has its own state. ParseHtmlGumbo
-// (document_gumbo.h) and ParseHtmlLibxml2 (document_libxml2.h) build the same
-// Document with gumbo and libxml2, for comparison.
+// linear in input size; at most 512 elements are open at once (deeper start
+// tags are dropped, links kept), and nothing here recurses, so deep input
+// cannot overflow the stack. Thread-safe: each call has its own state.
+// The tests and parse_bench build the same Document with gumbo and libxml2
+// for comparison (tests/parsers/); the crawler links neither.
 Document ParseHtml(std::string_view html, std::string_view url);
 
 }  // namespace trawl

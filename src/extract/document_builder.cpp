@@ -20,6 +20,7 @@
 #include <array>
 #include <cctype>
 
+#include "core/text.h"
 #include "core/url.h"
 
 namespace trawl {
@@ -76,26 +77,11 @@ const HtmlAttribute* Find(std::span<const HtmlAttribute> attrs, std::string_view
   return nullptr;
 }
 
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = AsciiLower(c);
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n\f");
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(" \t\r\n\f");
-  return s.substr(b, e - b + 1);
-}
-
 // Bytes AppendCollapsed must look at: ASCII whitespace, and the lead bytes of
 // NBSP (C2 A0) and of the zero-width characters (E2 80 8B..8D).
 constexpr std::array<bool, 256> kSpecialByte = [] {
   std::array<bool, 256> t{};
-  for (unsigned char c : {' ', '\t', '\n', '\r', '\f'}) t[c] = true;
+  for (int c = 0; c < 256; ++c) t[c] = IsHtmlSpace(static_cast<char>(c));
   t[0xC2] = t[0xE2] = true;
   return t;
 }();
@@ -121,7 +107,7 @@ void AppendCollapsed(std::string& out, std::string_view text, size_t cap) {
       ++p;
       continue;
     }
-    bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+    bool space = IsHtmlSpace(static_cast<char>(c));
     if (c == 0xC2 && end - p > 1 && static_cast<unsigned char>(p[1]) == 0xA0) {
       space = true;
       ++p;
@@ -178,16 +164,9 @@ bool IsHidden(std::span<const HtmlAttribute> attrs) {
   if (Find(attrs, "hidden") != nullptr) return true;
   const HtmlAttribute* style = Find(attrs, "style");
   if (style == nullptr) return false;
-  std::string s = Lower(style->value);
+  std::string s = AsciiLower(style->value);
   s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
   return s.find("display:none") != std::string::npos || s.find("visibility:hidden") != std::string::npos;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = AsciiLower(c);
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
 }
 
 // Cloudflare's email obfuscation: hex bytes, the first is the XOR key.
@@ -196,7 +175,7 @@ std::string DecodeCfEmail(std::string_view hex) {
   std::string out;
   int key = -1;
   for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    int hi = HexValue(hex[i]), lo = HexValue(hex[i + 1]);
+    int hi = HexDigitValue(hex[i]), lo = HexDigitValue(hex[i + 1]);
     if (hi < 0 || lo < 0) return {};
     int b = hi * 16 + lo;
     if (key < 0) {
@@ -210,15 +189,15 @@ std::string DecodeCfEmail(std::string_view hex) {
 
 // "0; url='https://x/'" -> "https://x/".
 std::string_view RefreshTarget(std::string_view content) {
-  std::string low = Lower(content);
+  std::string low = AsciiLower(content);
   size_t at = low.find("url");
   if (at == std::string::npos) return {};
   size_t eq = low.find('=', at);
   if (eq == std::string::npos) return {};
-  std::string_view v = Trim(content.substr(eq + 1));
+  std::string_view v = TrimHtmlSpace(content.substr(eq + 1));
   if (!v.empty() && (v.front() == '\'' || v.front() == '"')) v.remove_prefix(1);
   if (!v.empty() && (v.back() == '\'' || v.back() == '"')) v.remove_suffix(1);
-  return Trim(v);
+  return TrimHtmlSpace(v);
 }
 
 }  // namespace
@@ -298,7 +277,8 @@ void DocumentBuilder::Finish() {
 
 void DocumentBuilder::MergeHtmlAttributes(std::span<const HtmlAttribute> attrs) {
   if (!doc_.lang.empty()) return;
-  if (const HtmlAttribute* lang = Find(attrs, "lang")) doc_.lang = Lower(Trim(lang->value));
+  if (const HtmlAttribute* lang = Find(attrs, "lang"))
+    doc_.lang = AsciiLower(TrimHtmlSpace(lang->value));
 }
 
 // gumbo turns CR LF and lone CR into LF, as HTML's input preprocessing says;
@@ -321,7 +301,8 @@ void DocumentBuilder::Enter(HtmlTag tag, std::span<const HtmlAttribute> attrs, u
   // Elements that belong in <head> but sit in <body> (common in broken pages) still count.
   OnHeadElement(tag, attrs, flags);
   if (tag == T::kHtml && doc_.lang.empty()) {
-    if (const HtmlAttribute* lang = Find(attrs, "lang")) doc_.lang = Lower(Trim(lang->value));
+    if (const HtmlAttribute* lang = Find(attrs, "lang"))
+      doc_.lang = AsciiLower(TrimHtmlSpace(lang->value));
   }
   if (const HtmlAttribute* cf = Find(attrs, "data-cfemail")) {
     std::string e = DecodeCfEmail(cf->value);
@@ -370,7 +351,7 @@ void DocumentBuilder::Enter(HtmlTag tag, std::span<const HtmlAttribute> attrs, u
   if (const HtmlAttribute* prop = Find(attrs, "itemprop")) OnItemProp(tag, attrs, prop->value, flags);
   if (Find(attrs, "itemscope") != nullptr) {
     const HtmlAttribute* type = Find(attrs, "itemtype");
-    scopes_.push_back(type == nullptr ? std::string() : std::string(Trim(type->value)));
+    scopes_.push_back(type == nullptr ? std::string() : std::string(TrimHtmlSpace(type->value)));
     flags |= kFlagScope;
   }
 }
@@ -383,7 +364,7 @@ void DocumentBuilder::Exit(const Frame& frame) {
     in_title_ = false;
   }
   if (flags & kFlagJson) {
-    if (!Trim(json_).empty()) doc_.json_ld.push_back(std::move(json_));
+    if (!TrimHtmlSpace(json_).empty()) doc_.json_ld.push_back(std::move(json_));
     json_.clear();
     in_json_ = false;
   }
@@ -471,26 +452,31 @@ void DocumentBuilder::OnHeadElement(HtmlTag tag, std::span<const HtmlAttribute> 
       const HtmlAttribute* content = Find(attrs, "content");
       if (content == nullptr) break;
       const HtmlAttribute* equiv = Find(attrs, "http-equiv");
-      if (equiv != nullptr && Lower(equiv->value) == "refresh" && doc_.meta_refresh.empty()) {
+      if (equiv != nullptr && AsciiLower(equiv->value) == "refresh" && doc_.meta_refresh.empty()) {
         std::string_view target = RefreshTarget(content->value);
         if (!target.empty()) doc_.meta_refresh = Resolve(target);
       }
       const HtmlAttribute* name = Find(attrs, "name");
       if (name == nullptr) name = Find(attrs, "property");
-      if (name != nullptr) doc_.meta.emplace_back(Lower(Trim(name->value)), std::string(Trim(content->value)));
+      if (name != nullptr)
+        doc_.meta.emplace_back(AsciiLower(TrimHtmlSpace(name->value)),
+                               std::string(TrimHtmlSpace(content->value)));
       break;
     }
     case T::kLink: {
       const HtmlAttribute* rel = Find(attrs, "rel");
       const HtmlAttribute* href = Find(attrs, "href");
-      if (rel != nullptr && href != nullptr && Lower(rel->value) == "canonical" && doc_.canonical.empty()) {
+      if (rel != nullptr && href != nullptr && AsciiLower(rel->value) == "canonical" &&
+          doc_.canonical.empty()) {
         doc_.canonical = Resolve(href->value);
       }
       break;
     }
     case T::kScript: {
       const HtmlAttribute* type = Find(attrs, "type");
-      if (type == nullptr || in_json_ || Lower(Trim(type->value)) != "application/ld+json") break;
+      if (type == nullptr || in_json_ ||
+          AsciiLower(TrimHtmlSpace(type->value)) != "application/ld+json")
+        break;
       in_json_ = true;
       json_cr_ = false;
       json_.clear();
@@ -505,7 +491,7 @@ void DocumentBuilder::OnHeadElement(HtmlTag tag, std::span<const HtmlAttribute> 
 void DocumentBuilder::OnAnchor(std::span<const HtmlAttribute> attrs) {
   Link link;
   if (const HtmlAttribute* href = Find(attrs, "href")) {
-    link.href = std::string(Trim(href->value));
+    link.href = std::string(TrimHtmlSpace(href->value));
     static constexpr std::string_view kCfPath = "/cdn-cgi/l/email-protection#";
     if (size_t at = link.href.find(kCfPath); at != std::string::npos) {
       std::string e = DecodeCfEmail(std::string_view(link.href).substr(at + kCfPath.size()));
@@ -514,7 +500,8 @@ void DocumentBuilder::OnAnchor(std::span<const HtmlAttribute> attrs) {
       link.url = Resolve(link.href);
     }
   }
-  if (const HtmlAttribute* rel = Find(attrs, "rel")) link.rel = Lower(Trim(rel->value));
+  if (const HtmlAttribute* rel = Find(attrs, "rel"))
+    link.rel = AsciiLower(TrimHtmlSpace(rel->value));
   link.in_footer = footer_depth_ > 0;
   link.in_nav = nav_depth_ > 0;
   std::string fallback;
@@ -538,8 +525,8 @@ void DocumentBuilder::OnImage(std::span<const HtmlAttribute> attrs) {
   if (!anchor_alts_.empty() && anchor_alts_.back().empty()) anchor_alts_.back() = a;
   const HtmlAttribute* src = Find(attrs, "src");
   bool logo = logo_depth_ > 0 || nav_depth_ > 0 || id_class_.find("logo") != std::string::npos ||
-              (src != nullptr && Lower(src->value).find("logo") != std::string::npos) ||
-              Lower(a).find("logo") != std::string::npos;
+              (src != nullptr && AsciiLower(src->value).find("logo") != std::string::npos) ||
+              AsciiLower(a).find("logo") != std::string::npos;
   (logo ? logo_alts_ : other_alts_).push_back(std::move(a));
 }
 
@@ -547,7 +534,7 @@ void DocumentBuilder::OnItemProp(HtmlTag tag, std::span<const HtmlAttribute> att
                                  uint16_t& flags) {
   MicrodataProp p;
   p.itemtype = scopes_.empty() ? std::string() : scopes_.back();
-  p.prop = std::string(Trim(prop));
+  p.prop = std::string(TrimHtmlSpace(prop));
   if (Find(attrs, "itemscope") != nullptr) {
     const HtmlAttribute* type = Find(attrs, "itemtype");
     p.value = type == nullptr ? std::string() : std::string(type->value);  // a nested item: its type is the value

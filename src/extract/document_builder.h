@@ -1,8 +1,10 @@
 // DocumentBuilder: turns a stream of parser events (element opened, text,
-// element closed) into a Document. Both HTML parsers feed it — libxml2's SAX
-// callbacks (ParseHtml) and the gumbo tree walk (ParseHtmlGumbo) — so the
-// rules for blocks, hidden content, links, microdata and head metadata live
-// here once. One builder per parse; not thread-safe; it writes into a
+// element closed) into a Document. trawl's own HTML parser feeds it
+// (ParseHtml, html_parser.h), and so do the reference parsers the tests and
+// bench compare it with (ParseHtmlGumbo's tree walk, ParseHtmlLibxml2's SAX
+// callbacks; tests/parsers/), so the rules for blocks, hidden content, links,
+// microdata and head metadata live here once and the comparison is of the
+// parsers alone. One builder per parse; not thread-safe; it writes into a
 // Document owned by the caller, which must outlive it.
 #pragma once
 
@@ -20,8 +22,8 @@
 
 namespace trawl {
 
-// One attribute as the parser reports it. Names are lower case (both parsers
-// lower-case them); a valueless attribute (`<div hidden>`) has value "".
+// One attribute as the parser reports it. Names are lower case (every parser
+// lower-cases them); a valueless attribute (`<div hidden>`) has value "".
 struct HtmlAttribute {
   std::string_view name;
   std::string_view value;

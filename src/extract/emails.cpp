@@ -104,26 +104,6 @@ bool IsImageName(std::string_view local, std::string_view domain) {
   return false;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
 class Collector {
  public:
   Collector(const Document& doc, std::string_view own, const DesignerCredits& credits)
@@ -253,9 +233,7 @@ void FromText(std::string_view text, Collector& c) {
 }  // namespace
 
 std::string CleanEmail(std::string_view raw) {
-  std::string_view s = raw;
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  std::string_view s = TrimAsciiSpace(raw);
   if (s.size() >= 7 && AsciiLower(s.substr(0, 7)) == "mailto:") s.remove_prefix(7);
   if (size_t q = s.find('?'); q != std::string_view::npos) s = s.substr(0, q);
   std::string e = AsciiLower(PercentDecode(s));

@@ -10,8 +10,12 @@
 // page for parsing, and Debian 12's HTML parsers cost more before a single
 // callback runs (libxml2's SAX parser ~50 MB/s, gumbo ~15 MB/s; see
 // docs/parser-choice.md). This one reads at several hundred MB/s and keeps
-// no tree. Named character references come from libxml2's table (HTML 4's
-// 253 names plus &apos;), so a page decodes as it did with libxml2.
+// no tree. Named character references are libxml2's list (HTML 4's names
+// and &apos;, copied into html_char_refs.cpp), so a page decodes as it did
+// when libxml2 parsed it; trawl does not link libxml2.
+// The implementation: html_tokenizer.cpp, html_tree_rules.cpp,
+// html_tree_table_select_foreign.cpp, html_open_elements.cpp (see
+// html_parser_internal.h for what they share and where they depart from HTML).
 //
 // Pure function of its input; each call has its own state; thread-safe.
 #pragma once

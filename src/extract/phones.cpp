@@ -15,6 +15,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/text.h"
 #include "extract/match_memo.h"
 #include "extract/text_scan.h"
 
@@ -86,27 +87,6 @@ Label NearestLabel(std::string_view window) {
     pos = static_cast<size_t>(sub[group].data() + sub[group].size() - window.data());
   }
   return last;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string PercentDecode(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 && HexValue(in[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(in[i]);
-    }
-  }
-  return out;
 }
 
 // The part of `text` from the first character that can start a number to the
@@ -211,8 +191,7 @@ std::vector<SpanMatch> ParseWhole(const std::string& raw, std::string_view regio
 void FromTelLinks(const Document& doc, std::string_view region, std::vector<Candidate>& out) {
   for (const Link& link : doc.links) {
     if (link.href.size() < 5) continue;
-    std::string scheme = link.href.substr(0, 4);
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
+    std::string scheme = AsciiLower(std::string_view(link.href).substr(0, 4));
     bool fax_scheme = scheme == "fax:";
     if (scheme != "tel:" && !fax_scheme) continue;
     std::string raw = PercentDecode(std::string_view(link.href).substr(4));

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "core/text.h"
 #include "extract/match_memo.h"
 #include "extract/text_scan.h"
 
@@ -39,8 +40,6 @@ void Scan(const RE2& re, std::string_view text, const std::vector<size_t>& start
 }
 
 bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
-// RE2's \s: ASCII only, and no \v.
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 std::vector<size_t> Sorted(std::vector<size_t> starts) {
   std::sort(starts.begin(), starts.end());
@@ -48,9 +47,9 @@ std::vector<size_t> Sorted(std::vector<size_t> starts) {
   return starts;
 }
 
-// Offset where whitespace before `at` begins (RE2 \s).
+// Offset where whitespace before `at` begins (RE2's \s, which is IsHtmlSpace: no \v).
 size_t SkipSpaceBack(std::string_view text, size_t at) {
-  while (at > 0 && IsSpace(text[at - 1])) --at;
+  while (at > 0 && IsHtmlSpace(text[at - 1])) --at;
   return at;
 }
 

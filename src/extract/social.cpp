@@ -160,7 +160,7 @@ std::optional<SocialLink> TikTok(const std::vector<std::string_view>& seg) {
 std::string Alnum(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c))) out.push_back(static_cast<char>(std::tolower(c)));
+    if (std::isalnum(static_cast<unsigned char>(c))) out.push_back(AsciiLower(c));
   }
   return out;
 }

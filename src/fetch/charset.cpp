@@ -11,6 +11,8 @@
 #include <cstring>
 #include <memory>
 
+#include "core/text.h"
+
 namespace trawl {
 namespace {
 
@@ -79,24 +81,7 @@ bool HasNonAscii(std::string_view s) {
 // ---------------------------------------------------------------------------
 // Labels (WHATWG Encoding Standard, "labels"), mapped to glibc iconv names.
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 char Upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
-
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
-std::string_view TrimSpace(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
 
 struct Label {
   std::string_view label;
@@ -145,9 +130,9 @@ bool IconvKnows(const std::string& name) {
 // (WHATWG: an unknown label is no declaration). Labels outside the table pass
 // through upper-cased: iconv knows ISO-8859-2, KOI8-R, WINDOWS-1250, ...
 std::string CanonicalCharset(std::string_view label) {
-  label = TrimSpace(label);
+  label = TrimHtmlSpace(label);
   for (const Label& l : kLabels) {
-    if (EqualsNoCase(l.label, label)) return std::string(l.iconv_name);
+    if (EqualsIgnoreAsciiCase(l.label, label)) return std::string(l.iconv_name);
   }
   if (label.empty() || label.size() > 40) return {};
   std::string out(label);
@@ -176,20 +161,20 @@ Bom FindBom(std::string_view body) {
 // attribute). Returns false at '>' or the end of input.
 bool NextAttribute(std::string_view s, size_t& pos, std::string_view& name,
                    std::string_view& value) {
-  while (pos < s.size() && (IsSpace(s[pos]) || s[pos] == '/')) ++pos;
+  while (pos < s.size() && (IsHtmlSpace(s[pos]) || s[pos] == '/')) ++pos;
   if (pos >= s.size() || s[pos] == '>') return false;
   size_t start = pos;
-  while (pos < s.size() && !IsSpace(s[pos]) && s[pos] != '=' && s[pos] != '>') ++pos;
+  while (pos < s.size() && !IsHtmlSpace(s[pos]) && s[pos] != '=' && s[pos] != '>') ++pos;
   name = s.substr(start, pos - start);
   value = {};
   if (name.empty()) {  // a stray '=': step over it
     ++pos;
     return true;
   }
-  while (pos < s.size() && IsSpace(s[pos])) ++pos;
+  while (pos < s.size() && IsHtmlSpace(s[pos])) ++pos;
   if (pos >= s.size() || s[pos] != '=') return true;
   ++pos;
-  while (pos < s.size() && IsSpace(s[pos])) ++pos;
+  while (pos < s.size() && IsHtmlSpace(s[pos])) ++pos;
   if (pos < s.size() && (s[pos] == '"' || s[pos] == '\'')) {
     char quote = s[pos++];
     size_t end = s.find(quote, pos);
@@ -198,7 +183,7 @@ bool NextAttribute(std::string_view s, size_t& pos, std::string_view& name,
     pos = end + 1;
   } else {
     start = pos;
-    while (pos < s.size() && !IsSpace(s[pos]) && s[pos] != '>') ++pos;
+    while (pos < s.size() && !IsHtmlSpace(s[pos]) && s[pos] != '>') ++pos;
     value = s.substr(start, pos - start);
     if (value.ends_with('/')) value.remove_suffix(1);  // <meta charset=utf-8/>
   }
@@ -209,17 +194,19 @@ bool NextAttribute(std::string_view s, size_t& pos, std::string_view& name,
 std::string_view MetaTagCharset(std::string_view s, size_t& pos) {
   std::string_view name, value, charset, http_equiv, content;
   for (int guard = 0; guard < 64 && NextAttribute(s, pos, name, value); ++guard) {
-    if (EqualsNoCase(name, "charset")) charset = value;
-    if (EqualsNoCase(name, "http-equiv")) http_equiv = value;
-    if (EqualsNoCase(name, "content")) content = value;
+    if (EqualsIgnoreAsciiCase(name, "charset")) charset = value;
+    if (EqualsIgnoreAsciiCase(name, "http-equiv")) http_equiv = value;
+    if (EqualsIgnoreAsciiCase(name, "content")) content = value;
   }
-  if (!TrimSpace(charset).empty()) return TrimSpace(charset);
-  if (EqualsNoCase(TrimSpace(http_equiv), "content-type")) return CharsetFromContentType(content);
+  if (!TrimHtmlSpace(charset).empty()) return TrimHtmlSpace(charset);
+  if (EqualsIgnoreAsciiCase(TrimHtmlSpace(http_equiv), "content-type"))
+    return CharsetFromContentType(content);
   return {};
 }
 
 bool StartsWithNoCase(std::string_view s, size_t pos, std::string_view prefix) {
-  return s.size() - pos >= prefix.size() && EqualsNoCase(s.substr(pos, prefix.size()), prefix);
+  return s.size() - pos >= prefix.size() &&
+         EqualsIgnoreAsciiCase(s.substr(pos, prefix.size()), prefix);
 }
 
 // WHATWG "prescan a byte stream", simplified: comments are skipped, every
@@ -234,7 +221,7 @@ std::string MetaCharset(std::string_view body) {
       if (end == std::string_view::npos) return {};
       pos = end + 3;
     } else if (StartsWithNoCase(s, pos, "<meta") && pos + 5 < s.size() &&
-               (IsSpace(s[pos + 5]) || s[pos + 5] == '/')) {
+               (IsHtmlSpace(s[pos + 5]) || s[pos + 5] == '/')) {
       pos += 5;
       std::string charset = CanonicalCharset(MetaTagCharset(s, pos));
       if (!charset.empty()) return charset;
@@ -350,17 +337,17 @@ std::string_view CharsetFromContentType(std::string_view content_type) {
   while (pos < content_type.size()) {
     size_t at = std::string_view::npos;
     for (size_t i = pos; i + 7 <= content_type.size(); ++i) {
-      if (EqualsNoCase(content_type.substr(i, 7), "charset")) {
+      if (EqualsIgnoreAsciiCase(content_type.substr(i, 7), "charset")) {
         at = i;
         break;
       }
     }
     if (at == std::string_view::npos) return {};
     pos = at + 7;
-    while (pos < content_type.size() && IsSpace(content_type[pos])) ++pos;
+    while (pos < content_type.size() && IsHtmlSpace(content_type[pos])) ++pos;
     if (pos >= content_type.size() || content_type[pos] != '=') continue;
     ++pos;
-    while (pos < content_type.size() && IsSpace(content_type[pos])) ++pos;
+    while (pos < content_type.size() && IsHtmlSpace(content_type[pos])) ++pos;
     char quote = pos < content_type.size() ? content_type[pos] : '\0';
     if (quote == '"' || quote == '\'') {
       ++pos;
@@ -369,7 +356,7 @@ std::string_view CharsetFromContentType(std::string_view content_type) {
     }
     size_t start = pos;
     while (pos < content_type.size() && content_type[pos] != ';' && content_type[pos] != quote &&
-           !IsSpace(content_type[pos])) {
+           !IsHtmlSpace(content_type[pos])) {
       ++pos;
     }
     return content_type.substr(start, pos - start);

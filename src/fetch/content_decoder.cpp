@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/text.h"
+
 namespace trawl {
 namespace {
 
@@ -26,22 +28,16 @@ constexpr std::string_view kUnknownCodingMessage =
 enum class Coding { kIdentity, kGzip, kDeflate, kBrotli, kZstd, kUnknown };
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
-bool IsSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-           return lower(x) == lower(y);
-         });
-}
 
 // libcurl's names and aliases (find_encoding).
 Coding CodingNamed(std::string_view name) {
-  if (EqualsNoCase(name, "identity") || EqualsNoCase(name, "none")) return Coding::kIdentity;
-  if (EqualsNoCase(name, "gzip") || EqualsNoCase(name, "x-gzip")) return Coding::kGzip;
-  if (EqualsNoCase(name, "deflate")) return Coding::kDeflate;
-  if (EqualsNoCase(name, "br")) return Coding::kBrotli;
-  if (EqualsNoCase(name, "zstd")) return Coding::kZstd;
+  if (EqualsIgnoreAsciiCase(name, "identity") || EqualsIgnoreAsciiCase(name, "none"))
+    return Coding::kIdentity;
+  if (EqualsIgnoreAsciiCase(name, "gzip") || EqualsIgnoreAsciiCase(name, "x-gzip"))
+    return Coding::kGzip;
+  if (EqualsIgnoreAsciiCase(name, "deflate")) return Coding::kDeflate;
+  if (EqualsIgnoreAsciiCase(name, "br")) return Coding::kBrotli;
+  if (EqualsIgnoreAsciiCase(name, "zstd")) return Coding::kZstd;
   return Coding::kUnknown;
 }
 
@@ -345,7 +341,7 @@ void ContentDecoder::AddCodings(std::string_view value) {
     size_t start = pos;
     size_t len = 0;
     for (; pos < value.size() && value[pos] != ','; ++pos) {
-      if (!IsSpace(value[pos])) len = pos - start + 1;
+      if (!IsAsciiSpace(value[pos])) len = pos - start + 1;
     }
     if (len == 0) continue;
     Coding coding = CodingNamed(value.substr(start, len));

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/text.h"
+
 namespace trawl {
 namespace {
 
@@ -12,23 +14,10 @@ namespace {
 // this is not telling us anything useful.
 constexpr size_t kMaxSitemaps = 1000;
 
+// RFC 9309 §2.2: whitespace (WS) is SP and HTAB only.
 bool IsWs(char c) { return c == ' ' || c == '\t'; }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsWs(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsWs(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
+std::string_view Trim(std::string_view s) { return TrimBytes(s, " \t"); }
 
 // RFC 9309 §2.2.1: a product token is letters, '_' and '-'.
 bool IsTokenChar(char c) {
@@ -39,13 +28,6 @@ std::string_view LeadingToken(std::string_view s) {
   size_t n = 0;
   while (n < s.size() && IsTokenChar(s[n])) ++n;
   return s.substr(0, n);
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 // RFC 3986 §2.3.
@@ -122,15 +104,15 @@ class Parser {
     if (colon == std::string_view::npos) return;  // RFC grammar: key ":" value
     std::string_view key = Trim(line.substr(0, colon));
     std::string_view value = Trim(line.substr(colon + 1));
-    if (EqualsNoCase(key, "user-agent")) {
+    if (EqualsIgnoreAsciiCase(key, "user-agent")) {
       UserAgent(value);
-    } else if (EqualsNoCase(key, "allow")) {
+    } else if (EqualsIgnoreAsciiCase(key, "allow")) {
       AddRule(value, true);
-    } else if (EqualsNoCase(key, "disallow")) {
+    } else if (EqualsIgnoreAsciiCase(key, "disallow")) {
       AddRule(value, false);
-    } else if (EqualsNoCase(key, "crawl-delay")) {
+    } else if (EqualsIgnoreAsciiCase(key, "crawl-delay")) {
       CrawlDelay(value);
-    } else if (EqualsNoCase(key, "sitemap")) {
+    } else if (EqualsIgnoreAsciiCase(key, "sitemap")) {
       Sitemap(value);
     }
     // Other records (§2.2.4) neither add rules nor close a group.
@@ -152,7 +134,7 @@ class Parser {
       return;
     }
     std::string_view token = LeadingToken(value);
-    if (!token.empty() && EqualsNoCase(token, token_)) group_ours_ = saw_ours_ = true;
+    if (!token.empty() && EqualsIgnoreAsciiCase(token, token_)) group_ours_ = saw_ours_ = true;
   }
 
   void AddRule(std::string_view value, bool allow) {
@@ -199,9 +181,10 @@ std::string NormalizeRobotsPath(std::string_view path) {
   out.reserve(path.size() + 8);
   for (size_t i = 0; i < path.size(); ++i) {
     auto c = static_cast<unsigned char>(path[i]);
-    if (c == '%' && i + 2 < path.size() && HexValue(path[i + 1]) >= 0 &&
-        HexValue(path[i + 2]) >= 0) {
-      auto v = static_cast<unsigned char>(HexValue(path[i + 1]) * 16 + HexValue(path[i + 2]));
+    if (c == '%' && i + 2 < path.size() && HexDigitValue(path[i + 1]) >= 0 &&
+        HexDigitValue(path[i + 2]) >= 0) {
+      auto v =
+          static_cast<unsigned char>(HexDigitValue(path[i + 1]) * 16 + HexDigitValue(path[i + 2]));
       if (IsUnreserved(v)) {
         out.push_back(static_cast<char>(v));
       } else {

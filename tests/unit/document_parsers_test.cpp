@@ -17,6 +17,7 @@
 //   gumbo splits the link into clones, trawl keeps one link whose text runs
 //   to the end of the block.
 #include <gtest/gtest.h>
+#include <libxml/HTMLparser.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -27,8 +28,9 @@
 #include <vector>
 
 #include "extract/document.h"
-#include "extract/document_gumbo.h"
-#include "extract/document_libxml2.h"
+#include "extract/html_char_refs.h"
+#include "parsers/document_gumbo.h"
+#include "parsers/document_libxml2.h"
 #include "sitefarm/bulk_sites.h"
 
 namespace trawl {
@@ -251,6 +253,33 @@ TEST(DocumentParsers, KnownDifferences) {
   ASSERT_EQ(g.links.size(), 2u);
   EXPECT_EQ(g.links[0].text, "a");
   EXPECT_EQ(g.links[1].text, "b");
+}
+
+// trawl's parser decodes named references from a copy of libxml2's table
+// (html_char_refs.h), so pages decode as they did with libxml2: the copy
+// must hold exactly what libxml2 finds, plus HTML's six upper-case aliases.
+TEST(DocumentParsers, NamedReferencesAreLibxml2sTable) {
+  const std::set<std::string> aliases = {"AMP", "COPY", "GT", "LT", "QUOT", "REG"};
+  std::set<std::string> copied;
+  for (const NamedCharReference& r : NamedCharReferences()) {
+    std::string name(r.name);
+    if (aliases.count(name)) {
+      EXPECT_TRUE(r.legacy) << name;
+      continue;
+    }
+    const htmlEntityDesc* e = htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str()));
+    ASSERT_NE(e, nullptr) << name;
+    EXPECT_EQ(e->value, r.value) << name;
+    EXPECT_EQ(r.legacy, r.value <= 0xFF && name != "apos") << name;  // HTML's no-';' set
+    copied.insert(name);
+  }
+  std::set<std::string> libxml2;
+  for (unsigned v = 1; v < 0x10000; ++v) {
+    const htmlEntityDesc* e = htmlEntityValueLookup(v);
+    if (e != nullptr && e->value == v) libxml2.insert(reinterpret_cast<const char*>(e->name));
+  }
+  EXPECT_EQ(copied, libxml2);
+  EXPECT_EQ(copied.size(), 253u);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
 #include "sitefarm/bulk_content.h"
 
 namespace trawl::sitefarm {
@@ -72,7 +73,7 @@ std::string Slug(std::string_view name) {
   std::string out;
   for (char c : name) {
     if (std::isalnum(static_cast<unsigned char>(c))) {
-      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      out.push_back(AsciiLower(c));
     } else if (!out.empty() && out.back() != '-') {
       out.push_back('-');
     }

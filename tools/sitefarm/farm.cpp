@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
 #include "sitefarm/hostile.h"
 #include "sitefarm/server.h"
 
@@ -131,8 +132,7 @@ Response Farm::HandleFarmEndpoint(const Request& req) {
     return Json(200, "{\"ok\":true}\n");
   }
   if (req.path == "/__farm/truth") {
-    std::string host = QueryParam(req.query, "host");
-    for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string host = AsciiLower(QueryParam(req.query, "host"));
     int i = bulk_->IndexOf(host);
     if (i < 0) {
       return Json(404, nlohmann::json({{"error", "not a bulk host of this farm"}, {"host", host}})

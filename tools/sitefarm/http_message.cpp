@@ -6,18 +6,12 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/text.h"
+
 namespace trawl::sitefarm {
 namespace {
 
 constexpr size_t kMaxRequestBody = 1 << 20;  // the farm only ever discards bodies
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = Lower(c);
-  return out;
-}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -36,7 +30,7 @@ bool IsToken(std::string_view s) {
 
 // True when the comma-separated header value lists `token` (case-insensitive).
 bool ListsToken(std::string_view value, std::string_view token) {
-  std::string lower = ToLower(value);
+  std::string lower = AsciiLower(value);
   size_t pos = 0;
   while (pos <= lower.size()) {
     size_t comma = lower.find(',', pos);
@@ -53,9 +47,10 @@ bool ListsToken(std::string_view value, std::string_view token) {
 std::string HostWithoutPort(std::string_view authority) {
   if (!authority.empty() && authority.front() == '[') {
     size_t close = authority.find(']');
-    return ToLower(authority.substr(0, close == std::string_view::npos ? authority.size() : close + 1));
+    return AsciiLower(
+        authority.substr(0, close == std::string_view::npos ? authority.size() : close + 1));
   }
-  return ToLower(authority.substr(0, authority.find(':')));
+  return AsciiLower(authority.substr(0, authority.find(':')));
 }
 
 void SplitTarget(std::string_view target, Request& req) {
@@ -82,7 +77,7 @@ bool ParseTarget(Request& req) {
   if (t == "*") return req.method == "OPTIONS";
   size_t scheme_end = t.find("://");
   if (scheme_end == std::string_view::npos) return false;
-  std::string scheme = ToLower(t.substr(0, scheme_end));
+  std::string scheme = AsciiLower(t.substr(0, scheme_end));
   if (scheme != "http" && scheme != "https") return false;
   std::string_view rest = t.substr(scheme_end + 3);
   size_t path_start = rest.find_first_of("/?#");
@@ -130,7 +125,7 @@ Result<void> ParseHeaderLine(std::string_view line, Request& req) {
   if (colon == std::string_view::npos || !IsToken(line.substr(0, colon))) {
     return Fail(ErrorCode::kProtocolError, "malformed header line");
   }
-  req.headers.emplace_back(ToLower(line.substr(0, colon)),
+  req.headers.emplace_back(AsciiLower(line.substr(0, colon)),
                            std::string(Trim(line.substr(colon + 1))));
   return {};
 }

@@ -8,18 +8,14 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
+
 namespace trawl::sitefarm {
 namespace {
 
 namespace fs = std::filesystem;
 constexpr uintmax_t kMaxFileBytes = 64u << 20;
 constexpr size_t kCharsetSniffBytes = 2048;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool IsFile(const fs::path& p) {
   std::error_code ec;
@@ -73,7 +69,7 @@ std::optional<std::string> ReadFile(const fs::path& p) {
 // farm then leaves the charset out of Content-Type, as many servers do, so
 // that clients must read the page's own declaration.
 bool DeclaresOtherCharset(std::string_view html) {
-  std::string head = Lower(html.substr(0, kCharsetSniffBytes));
+  std::string head = AsciiLower(html.substr(0, kCharsetSniffBytes));
   size_t at = head.find("charset=");
   if (at == std::string::npos) return false;
   std::string_view value = std::string_view(head).substr(at + 8);
@@ -91,7 +87,7 @@ Response NotFound() {
 
 std::string ContentTypeFor(std::string_view file_name) {
   size_t dot = file_name.rfind('.');
-  std::string ext = dot == std::string_view::npos ? "" : Lower(file_name.substr(dot + 1));
+  std::string ext = dot == std::string_view::npos ? "" : AsciiLower(file_name.substr(dot + 1));
   if (ext == "html" || ext == "htm") return "text/html; charset=utf-8";
   if (ext == "txt") return "text/plain; charset=utf-8";
   if (ext == "xml") return "application/xml";
@@ -115,7 +111,7 @@ Result<StaticSites> StaticSites::Load(const std::vector<std::string>& dirs) {
     for (; it != end; it.increment(ec)) {
       if (ec) return Fail(ErrorCode::kIo, fmt::format("cannot read sites dir {}: {}", dir, ec.message()));
       if (!it->is_directory(ec)) continue;
-      sites.hosts_.emplace(Lower(it->path().filename().string()), it->path());
+      sites.hosts_.emplace(AsciiLower(it->path().filename().string()), it->path());
     }
   }
   return sites;

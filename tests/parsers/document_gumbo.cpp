@@ -4,7 +4,7 @@
 // Memory: gumbo allocates from a per-parse arena that is dropped as a whole;
 // gumbo_destroy_output (recursive in gumbo 0.10) is never called, so deeply
 // nested tags cannot overflow the stack there, and the walk is iterative.
-#include "extract/document_gumbo.h"
+#include "parsers/document_gumbo.h"
 
 #include <gumbo.h>
 
@@ -15,6 +15,7 @@
 
 #include "extract/document_builder.h"
 #include "extract/document_input.h"
+#include "parsers/depth_flattener.h"
 
 namespace trawl {
 namespace {

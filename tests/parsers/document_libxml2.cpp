@@ -28,7 +28,7 @@
 //   (OnError), HTML5 elements after <title> staying in <head>
 //   (LeaveHeadIfNeeded), legacy entities without ';' and &#128;..&#159;
 //   (OnCharacters). docs/parser-choice.md lists them with what remains.
-#include "extract/document_libxml2.h"
+#include "parsers/document_libxml2.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
@@ -43,6 +43,7 @@
 #include "core/text.h"
 #include "extract/document_builder.h"
 #include "extract/document_input.h"
+#include "parsers/depth_flattener.h"
 
 namespace trawl {
 namespace {

@@ -1,7 +1,7 @@
 // ParseHtmlGumbo: the same Document as ParseHtml, built on gumbo's WHATWG tree
-// builder instead of libxml2. Kept to compare the two parsers (the
-// differential test, bench/parse_bench.cpp); the crawler uses ParseHtml.
-// Thread-safe: each call owns all its state.
+// builder instead of trawl's own parser. The reference for the differential
+// test (tests/unit/document_parsers_test.cpp) and bench/parse_bench.cpp; the
+// crawler never links it. Thread-safe: each call owns all its state.
 #pragma once
 
 #include <string_view>
