@@ -270,7 +270,7 @@ std::string NormalizeName(const std::string& name) {
   std::string out;
   bool space = false;
   for (char c : FoldCase(name)) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
+    if (IsAsciiSpace(c)) {
       space = !out.empty();
       continue;
     }
@@ -293,7 +293,7 @@ std::string NormalizeId(const std::string& id) {
 std::string NormalizePostcode(const std::string& pc) {
   std::string out;
   for (char c : pc)
-    if (!std::isspace(static_cast<unsigned char>(c))) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (!IsAsciiSpace(c)) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
