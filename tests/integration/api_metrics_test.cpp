@@ -22,9 +22,11 @@
 #include "child_util.h"
 #include "core/error.h"
 #include "process_util.h"
+#include "queue/redis_client.h"
 #include "serve_util.h"
 #include "servers/postgres_server.h"
 #include "servers/redis_server.h"
+#include "servers/require.h"
 #include "store/store.h"
 
 namespace trawl::testing {
@@ -109,10 +111,7 @@ Scrape GetMetrics(ApiClient& client) {
   if (scrape.status != 200) return scrape;
   TempDir dir;
   std::ofstream(dir.File("parse.py")) << kParseScript;
-  // Debian's python3, where apt puts python3-prometheus-client (a python3
-  // earlier on PATH, e.g. pyenv's, does not see Debian's packages).
-  const std::string python = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-  ProcessResult r = RunProcess({python, dir.File("parse.py")}, 60'000, scrape.text);
+  ProcessResult r = RunProcess({DebianPython(), dir.File("parse.py")}, 60'000, scrape.text);
   EXPECT_EQ(r.exit_code, 0) << "the Prometheus parser refused the scrape: " << r.err << "\n"
                             << scrape.text;
   json parsed = json::parse(r.out, nullptr, false);
@@ -168,7 +167,7 @@ void TaskTruth(const std::string& db, std::map<std::string, int>& by_state,
 class ApiMetrics : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!RedisServer::Available()) GTEST_SKIP() << "redis-server is not installed";
+    TRAWL_REQUIRE_REDIS();
   }
 };
 
@@ -384,7 +383,7 @@ TEST_F(ApiMetrics, WithoutRedisConfiguredThereIsNoRedisFamily) {
 }
 
 TEST_F(ApiMetrics, DatabaseDownIsDatabaseUpZeroAndTheScrapeStillAnswers) {
-  if (!PostgresServer::Available()) GTEST_SKIP() << "PostgreSQL is not installed";
+  TRAWL_REQUIRE_POSTGRES();
   PostgresServer pg;
   ASSERT_TRUE(pg.ok());
   std::string db = pg.CreateDatabase("metrics");

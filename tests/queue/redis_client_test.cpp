@@ -123,7 +123,7 @@ TEST(RedisScript, ShaIsTheSha1OfTheSource) {
 // ---- Against a real server -----------------------------------------------
 
 TEST(RedisClientLive, CommandsAreBinarySafeAndErrorRepliesAreValues) {
-  TRAWL_REQUIRE_REDIS();
+  TRAWL_REQUIRE_SHARED_REDIS();
   RedisClient client(ConfigFor(*SharedRedis()));
   std::string value("a\0b\r\nc", 6);
   auto set = client.Command({"SET", client.Key("bin"), value});
@@ -147,7 +147,7 @@ TEST(RedisClientLive, CommandsAreBinarySafeAndErrorRepliesAreValues) {
 }
 
 TEST(RedisClientLive, PipelineAnswersInOrder) {
-  TRAWL_REQUIRE_REDIS();
+  TRAWL_REQUIRE_SHARED_REDIS();
   RedisClient client(ConfigFor(*SharedRedis()));
   std::vector<std::vector<std::string>> commands;
   for (int i = 0; i < 500; ++i)
@@ -170,7 +170,7 @@ TEST(RedisClientLive, PipelineAnswersInOrder) {
 }
 
 TEST(RedisClientLive, EvalFallsBackToEvalWhenTheServerForgotTheScript) {
-  TRAWL_REQUIRE_REDIS();
+  TRAWL_REQUIRE_SHARED_REDIS();
   RedisClient client(ConfigFor(*SharedRedis()));
   RedisScript script("return redis.call('INCRBY', KEYS[1], ARGV[1])");
   auto load = client.Command({"SCRIPT", "LOAD", script.source()});
@@ -193,7 +193,7 @@ TEST(RedisClientLive, EvalFallsBackToEvalWhenTheServerForgotTheScript) {
 }
 
 TEST(RedisClientLive, ATimeoutDropsTheConnectionAndTheNextCallRedials) {
-  TRAWL_REQUIRE_REDIS();
+  TRAWL_REQUIRE_SHARED_REDIS();
   RedisConfig config = ConfigFor(*SharedRedis());
   config.command_timeout_ms = 200;
   RedisClient client(config);
@@ -210,7 +210,7 @@ TEST(RedisClientLive, ATimeoutDropsTheConnectionAndTheNextCallRedials) {
 }
 
 TEST(RedisClientLive, BlockingCommandWaitsPastTheCommandTimeout) {
-  TRAWL_REQUIRE_REDIS();
+  TRAWL_REQUIRE_SHARED_REDIS();
   RedisConfig config = ConfigFor(*SharedRedis());
   config.command_timeout_ms = 1000;
   RedisClient client(config);
@@ -226,7 +226,7 @@ TEST(RedisClientLive, BlockingCommandWaitsPastTheCommandTimeout) {
 }
 
 TEST(RedisClientLive, SelectsTheDatabaseFromTheUrl) {
-  TRAWL_REQUIRE_REDIS();
+  TRAWL_REQUIRE_SHARED_REDIS();
   RedisConfig config = ConfigFor(*SharedRedis());
   config.db = 3;
   RedisClient in_three(config);
@@ -247,7 +247,7 @@ TEST(RedisClientLive, SelectsTheDatabaseFromTheUrl) {
 }
 
 TEST(RedisClientLive, ReconnectsAfterTheServerComesBack) {
-  if (!testing::RedisServer::Available()) GTEST_SKIP() << "redis-server not available";
+  TRAWL_REQUIRE_REDIS();
   testing::RedisServer server;
   ASSERT_TRUE(server.ok());
   RedisConfig config = ConfigFor(server);
@@ -269,7 +269,7 @@ TEST(RedisClientLive, ReconnectsAfterTheServerComesBack) {
 }
 
 TEST(RedisClientLive, AuthenticatesWithThePasswordFromTheUrl) {
-  if (!testing::RedisServer::Available()) GTEST_SKIP() << "redis-server not available";
+  TRAWL_REQUIRE_REDIS();
   testing::RedisServerOptions options;
   options.password = "p@ss:w0rd/x%";
   testing::RedisServer server(options);
@@ -301,7 +301,7 @@ TEST(RedisClientLive, AuthenticatesWithThePasswordFromTheUrl) {
 }
 
 TEST(RedisClientLive, AuthenticatesAsAnAclUser) {
-  TRAWL_REQUIRE_REDIS();
+  TRAWL_REQUIRE_SHARED_REDIS();
   RedisConfig admin_config = ConfigFor(*SharedRedis());
   RedisClient admin(admin_config);
   auto acl =

@@ -40,8 +40,14 @@ constexpr auto kPollInterval = std::chrono::milliseconds(50);
 // The bin folder of the newest PostgreSQL in Debian's layout
 // (/usr/lib/postgresql/<major>/bin); "" when none is installed. Not
 // `pg_config --bindir`, which belongs to the client package and may name a
-// folder without the server.
+// folder without the server. TRAWL_TEST_POSTGRES_BINDIR, when set, names the
+// folder instead (e.g. /nonexistent to see the tests without a server).
 std::string BinDir() {
+  if (const char* chosen = std::getenv("TRAWL_TEST_POSTGRES_BINDIR"); chosen != nullptr && *chosen) {
+    std::error_code ec;
+    fs::path bin = chosen;
+    return fs::exists(bin / "initdb", ec) && fs::exists(bin / "postgres", ec) ? bin.string() : "";
+  }
   std::string best;
   double best_version = -1;
   std::error_code ec;

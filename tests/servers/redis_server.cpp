@@ -29,7 +29,12 @@ constexpr int kStartAttempts = 5;
 constexpr auto kReadyTimeout = std::chrono::seconds(10);
 constexpr auto kStopTimeout = std::chrono::seconds(10);
 
+// TRAWL_TEST_REDIS_SERVER when set (a path, e.g. /nonexistent to see how
+// the tests behave without a server), else the first redis-server on PATH.
 std::string FindRedisServer() {
+  if (const char* chosen = std::getenv("TRAWL_TEST_REDIS_SERVER"); chosen != nullptr && *chosen) {
+    return access(chosen, X_OK) == 0 ? chosen : "";
+  }
   const char* path = std::getenv("PATH");
   std::stringstream dirs(path != nullptr ? path : "/usr/bin:/usr/local/bin");
   std::string dir;
