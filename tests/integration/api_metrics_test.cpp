@@ -190,9 +190,7 @@ void TaskTruth(const std::string& db, std::map<std::string, int>& by_state,
 
 class ApiMetrics : public ::testing::Test {
  protected:
-  void SetUp() override {
-    TRAWL_REQUIRE_REDIS();
-  }
+  void SetUp() override { TRAWL_REQUIRE_REDIS(); }
 };
 
 TEST_F(ApiMetrics, AfterAParallelAndAnEmbeddedJobEveryFamilyAgreesWithWhatHappened) {

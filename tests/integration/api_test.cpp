@@ -584,9 +584,7 @@ TEST(ApiCli, SubmitWaitsForTheJobAndStatusPrintsIt) {
 
 class ApiRedis : public ::testing::Test {
  protected:
-  void SetUp() override {
-    TRAWL_REQUIRE_REDIS();
-  }
+  void SetUp() override { TRAWL_REQUIRE_REDIS(); }
 };
 
 TEST_F(ApiRedis, ProcessRedisPutsTheJobInRedis) {

@@ -1,7 +1,5 @@
 #include "child_util.h"
 
-#include "servers/spawn.h"
-
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "servers/spawn.h"
 
 namespace trawl::testing {
 

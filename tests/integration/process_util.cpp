@@ -1,8 +1,6 @@
 // Child processes for integration tests: fork/exec, pipes, time limits.
 #include "process_util.h"
 
-#include "servers/spawn.h"
-
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -14,6 +12,8 @@
 #include <chrono>
 #include <cstring>
 #include <sstream>
+
+#include "servers/spawn.h"
 
 namespace trawl::testing {
 namespace {

@@ -639,9 +639,9 @@ TEST(SitefarmHostile, FarmStopsCleanlyWithDribblingConnectionsOpen) {
 TEST(SitefarmCommand, PrintsItsAddressServesAndExitsCleanlyOnSigterm) {
   int out[2];
   ASSERT_EQ(pipe(out), 0);
-  pid_t pid = testing::SpawnProcess({TRAWL_BINARY, "sitefarm", "--port", "0", "--bulk", "2"},
-                                     {.stdin_fd = testing::kInherit, .stdout_fd = out[1],
-                                      .stderr_fd = testing::kInherit});
+  pid_t pid = testing::SpawnProcess(
+      {TRAWL_BINARY, "sitefarm", "--port", "0", "--bulk", "2"},
+      {.stdin_fd = testing::kInherit, .stdout_fd = out[1], .stderr_fd = testing::kInherit});
   close(out[1]);
   ASSERT_GE(pid, 0);
   std::string line;

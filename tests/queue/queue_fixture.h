@@ -43,10 +43,10 @@ inline RedisConfig ConfigFor(const testing::RedisServer& server) {
 // The suite's server, or the test ends: skipped where redis-server is not
 // installed (failed under CI=true, servers/require.h), failed where it is
 // installed but would not start.
-#define TRAWL_REQUIRE_SHARED_REDIS()                                        \
-  do {                                                                      \
-    TRAWL_REQUIRE_REDIS();                                                  \
-    ASSERT_NE(SharedRedis(), nullptr) << "redis-server did not start";      \
+#define TRAWL_REQUIRE_SHARED_REDIS()                                   \
+  do {                                                                 \
+    TRAWL_REQUIRE_REDIS();                                             \
+    ASSERT_NE(SharedRedis(), nullptr) << "redis-server did not start"; \
   } while (0)
 
 // Claims until `want` tasks arrived or `timeout` passed (a guard, not a

@@ -1,8 +1,6 @@
 // A real PostgreSQL for tests (postgres_server.h): initdb into a temporary
 // folder, then the postmaster as our child on a free loopback port.
 #include "servers/postgres_server.h"
-#include "servers/ports.h"
-#include "servers/spawn.h"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
@@ -24,6 +22,9 @@
 #include <optional>
 #include <thread>
 
+#include "servers/ports.h"
+#include "servers/spawn.h"
+
 namespace trawl::testing {
 namespace {
 
@@ -41,7 +42,8 @@ constexpr auto kPollInterval = std::chrono::milliseconds(50);
 // folder without the server. TRAWL_TEST_POSTGRES_BINDIR, when set, names the
 // folder instead (e.g. /nonexistent to see the tests without a server).
 std::string BinDir() {
-  if (const char* chosen = std::getenv("TRAWL_TEST_POSTGRES_BINDIR"); chosen != nullptr && *chosen) {
+  if (const char* chosen = std::getenv("TRAWL_TEST_POSTGRES_BINDIR");
+      chosen != nullptr && *chosen) {
     std::error_code ec;
     fs::path bin = chosen;
     return fs::exists(bin / "initdb", ec) && fs::exists(bin / "postgres", ec) ? bin.string() : "";
@@ -67,8 +69,8 @@ std::string BinDir() {
 // `postgres` system user when we are root, since PostgreSQL refuses to run
 // as root.
 SpawnOptions ServerSpawn(const std::string& log) {
-  SpawnOptions options{.log_path = log, .append_log = true, .own_process_group = true,
-                       .die_with_parent = true};
+  SpawnOptions options{
+      .log_path = log, .append_log = true, .own_process_group = true, .die_with_parent = true};
   if (geteuid() == 0) {
     if (const passwd* pw = getpwnam("postgres")) options.run_as = {{pw->pw_uid, pw->pw_gid}};
   }

@@ -1,9 +1,5 @@
 #include "servers/redis_server.h"
 
-#include "core/text.h"
-#include "servers/ports.h"
-#include "servers/spawn.h"
-
 #include <arpa/inet.h>
 #include <hiredis/hiredis.h>
 #include <netinet/in.h>
@@ -19,6 +15,10 @@
 #include <sstream>
 #include <thread>
 #include <vector>
+
+#include "core/text.h"
+#include "servers/ports.h"
+#include "servers/spawn.h"
 
 namespace trawl::testing {
 namespace {
@@ -130,7 +130,8 @@ bool RedisServer::Start() {
   if (pid < 0) return false;
   auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (WaitExit(pid, std::chrono::milliseconds(0))) return false;  // e.g. the port was taken meanwhile
+    // Exited already: e.g. the port was taken meanwhile.
+    if (WaitExit(pid, std::chrono::milliseconds(0))) return false;
     if (Pong(port_, options_.password)) {
       pid_ = pid;
       return true;

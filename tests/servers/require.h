@@ -45,25 +45,25 @@ inline bool PythonHas(const std::string& module) {
 // Skips the current test when `available` is false and explains `what` is
 // missing; under CI=true fails it instead. Returns from the enclosing
 // function (a TEST body or SetUp), like GTEST_SKIP.
-#define TRAWL_REQUIRE(available, what)                                                \
-  do {                                                                                \
-    if (!(available)) {                                                               \
-      if (::trawl::testing::InCi()) {                                                 \
-        GTEST_FAIL() << (what) << "; under CI=true a missing part fails the test"     \
+#define TRAWL_REQUIRE(available, what)                                                 \
+  do {                                                                                 \
+    if (!(available)) {                                                                \
+      if (::trawl::testing::InCi()) {                                                  \
+        GTEST_FAIL() << (what) << "; under CI=true a missing part fails the test"      \
                      << " instead of skipping it (bash scripts/setup.sh installs it)"; \
-      }                                                                               \
-      GTEST_SKIP() << (what) << " (bash scripts/setup.sh installs it)";               \
-    }                                                                                 \
+      }                                                                                \
+      GTEST_SKIP() << (what) << " (bash scripts/setup.sh installs it)";                \
+    }                                                                                  \
   } while (0)
 
 #define TRAWL_REQUIRE_REDIS() \
   TRAWL_REQUIRE(::trawl::testing::RedisServer::Available(), "redis-server is not installed")
 
-#define TRAWL_REQUIRE_POSTGRES()                                   \
+#define TRAWL_REQUIRE_POSTGRES()                               \
   TRAWL_REQUIRE(::trawl::testing::PostgresServer::Available(), \
                 "PostgreSQL (the server: initdb, postgres) is not installed")
 
-#define TRAWL_REQUIRE_PYTHON_MODULE(module, package)                  \
-  TRAWL_REQUIRE(::trawl::testing::PythonHas(module),                  \
-                ::trawl::testing::DebianPython() + " cannot import " + \
-                    std::string(module) + " (Debian package " + package + ")")
+#define TRAWL_REQUIRE_PYTHON_MODULE(module, package)                                               \
+  TRAWL_REQUIRE(::trawl::testing::PythonHas(module), ::trawl::testing::DebianPython() +            \
+                                                         " cannot import " + std::string(module) + \
+                                                         " (Debian package " + package + ")")

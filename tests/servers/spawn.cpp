@@ -82,7 +82,7 @@ pid_t SpawnProcess(const std::vector<std::string>& argv, const SpawnOptions& opt
       _exit(126);
     }
     if (options.die_with_parent) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);  // after setuid, which clears it
+      prctl(PR_SET_PDEATHSIG, SIGKILL);     // after setuid, which clears it
       if (getppid() != parent) _exit(127);  // the parent died before prctl
     }
     // dup2 clears close-on-exec on the copy; a descriptor already in place

@@ -35,7 +35,7 @@ namespace fs = std::filesystem;
 struct Column {
   std::string type_class;  // "integer", "text", "real", "boolean", or the raw type
   bool not_null = false;
-  std::string default_value;  // normalized: no casts, no outer parentheses; "" none
+  std::string default_value;      // normalized: no casts, no outer parentheses; "" none
   std::set<std::string> allowed;  // the values of a CHECK (col IN (...)); empty none
 
   bool operator==(const Column&) const = default;
@@ -253,7 +253,8 @@ Schema ReadSqlite(const std::string& path) {
         auto sql = SqliteRows(db, "SELECT sql FROM sqlite_schema WHERE name = '" + i[1] + "'");
         std::string text = sql.empty() ? "" : sql[0][0];
         size_t where = Lower(text).rfind(" where ");
-        index.where = where == std::string::npos ? "?" : NormalizeExpression(text.substr(where + 7));
+        index.where =
+            where == std::string::npos ? "?" : NormalizeExpression(text.substr(where + 7));
       }
     }
   }
@@ -334,7 +335,8 @@ Schema ReadPostgres(const std::string& url) {
         at = comma + 1;
       }
     } else if (k[1] == "f") {
-      table.foreign_keys.insert(k[3] + " -> " + k[4] + "(" + k[5] + ") ON DELETE " + OnDelete(k[6]));
+      table.foreign_keys.insert(k[3] + " -> " + k[4] + "(" + k[5] + ") ON DELETE " +
+                                OnDelete(k[6]));
     } else if (k[1] == "c") {
       table.columns[k[3]].allowed = Literals(k[2]);
     }
@@ -412,8 +414,8 @@ TEST(SchemaAgreement, MigratedSqliteAndPostgresAgreeTableByTableAndColumnByColum
   ASSERT_GE(sqlite.indexes.size(), 7u);
   ASSERT_FALSE(sqlite.indexes["jobs_webhooks_due"].where.empty());
   for (const KnownDifference& d : kKnownDifferences) {
-    EXPECT_TRUE(d.holds(sqlite, pg)) << "no longer differs, take it off kKnownDifferences: "
-                                     << d.what;
+    EXPECT_TRUE(d.holds(sqlite, pg))
+        << "no longer differs, take it off kKnownDifferences: " << d.what;
     d.apply(pg);
   }
 
