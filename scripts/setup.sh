@@ -19,8 +19,9 @@ PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev python3 python3-yaml curl time wrk
   python3-prometheus-client
-  # the browser test of the web page (tests/e2e; node and npm come with the machine)
-  chromium fonts-dejavu-core
+  # the browser test of the web page (tests/e2e): chromium driven through its
+  # chromedriver by Debian's selenium
+  chromium fonts-dejavu-core chromium-driver python3-selenium
 )
 
 if [[ "${TRAWL_SETUP_SKIP_APT:-0}" == "1" ]]; then

@@ -4,13 +4,15 @@
 # Starts, on free loopback ports in a temporary folder: a real redis-server,
 # the site farm, `trawl serve` (with a token, Redis, a SQLite file, --ui-port,
 # and fetching sent to the farm) and two `trawl worker`s; then drives
-# Debian's headless chromium with playwright-core (browser_test.mjs).
+# Debian's headless chromium through Debian's chromedriver with Debian's
+# python3-selenium (browser_test.py): Debian packages only, nothing downloaded.
 # Everything it started is stopped by PID on exit, whatever happens.
 #
 #   bash tests/e2e/run.sh [BUILD_DIR]     # default: build/
 #
 # Screenshots and the downloaded exports go to BUILD_DIR/e2e-artifacts/.
-# Exit 0: passed; 1: failed; 77: skipped (chromium, node or redis-server missing).
+# Exit 0: passed; 1: failed; 77: skipped (chromium, chromedriver, python3-selenium
+# or redis-server missing; under CI=true that is a failure, 1).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -18,6 +20,10 @@ ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build}" && pwd)
 TRAWL="$BUILD/trawl"
 CHROMIUM=${TRAWL_CHROMIUM:-/usr/bin/chromium}
+CHROMEDRIVER=${TRAWL_CHROMEDRIVER:-/usr/bin/chromedriver}
+# Debian's interpreter, the one python3-selenium is installed for (a python3
+# earlier on PATH, e.g. pyenv's, would not see it).
+PYTHON=${TRAWL_PYTHON:-/usr/bin/python3}
 ARTIFACTS="$BUILD/e2e-artifacts"
 TOKEN="e2e-$RANDOM$RANDOM"
 
@@ -31,16 +37,12 @@ skip() {
 
 [[ -x "$TRAWL" ]] || { say "no trawl binary at $TRAWL (build it first)"; exit 1; }
 [[ -x "$CHROMIUM" ]] || skip "no $CHROMIUM (bash scripts/setup.sh installs Debian's chromium)"
-command -v node >/dev/null || skip "node is not installed"
-# playwright-core needs Node.js 20 or newer (Debian 12's own nodejs is 18).
-node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
-  skip "node $(node --version) is too old: playwright-core needs Node.js 20 or newer"
+[[ -x "$CHROMEDRIVER" ]] ||
+  skip "no $CHROMEDRIVER (bash scripts/setup.sh installs Debian's chromium-driver)"
+[[ -x "$PYTHON" ]] || skip "no $PYTHON (bash scripts/setup.sh installs python3)"
+"$PYTHON" -c 'import selenium.webdriver' 2>/dev/null ||
+  skip "$PYTHON cannot import selenium (bash scripts/setup.sh installs Debian's python3-selenium)"
 command -v redis-server >/dev/null || skip "redis-server is not installed"
-
-if [[ ! -d "$HERE/node_modules/playwright-core" ]]; then
-  say "installing playwright-core (npm ci; no browser is downloaded)"
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout 300 npm ci --prefix "$HERE" --no-audit --no-fund >/dev/null
-fi
 
 WORK=$(mktemp -d /tmp/trawl-e2e-XXXXXX)
 mkdir -p "$ARTIFACTS"
@@ -71,7 +73,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 free_port() {
-  node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+  "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
 # wait_for FILE PATTERN SECONDS PID: until a line of FILE matches PATTERN
@@ -149,9 +151,11 @@ for k in 1 2; do
 done
 
 # --- the browser ------------------------------------------------------------------
-say "chromium $("$CHROMIUM" --version 2>/dev/null | head -1 | tr -s ' ' | cut -d' ' -f2)"
+say "chromium $("$CHROMIUM" --version 2>/dev/null | head -1 | tr -s ' ' | cut -d' ' -f2)," \
+  "chromedriver $("$CHROMEDRIVER" --version 2>/dev/null | head -1 | cut -d' ' -f2)," \
+  "selenium $("$PYTHON" -c 'import selenium; print(selenium.__version__)')"
 TRAWL_API_URL="http://127.0.0.1:$API_PORT" TRAWL_UI_URL="http://127.0.0.1:$UI_PORT" \
-  TRAWL_TOKEN="$TOKEN" TRAWL_CHROMIUM="$CHROMIUM" TRAWL_ARTIFACTS="$ARTIFACTS" TRAWL_WORK="$WORK" \
-  TRAWL_REDIS_PID="${PIDS[0]}" \
-  timeout 600 node "$HERE/browser_test.mjs"
+  TRAWL_TOKEN="$TOKEN" TRAWL_CHROMIUM="$CHROMIUM" TRAWL_CHROMEDRIVER="$CHROMEDRIVER" \
+  TRAWL_ARTIFACTS="$ARTIFACTS" TRAWL_WORK="$WORK" TRAWL_REDIS_PID="${PIDS[0]}" \
+  timeout 600 "$PYTHON" "$HERE/browser_test.py"
 say "screenshots in $ARTIFACTS"

@@ -22,6 +22,7 @@
 #include "process_util.h"
 #include "queue/redis_client.h"
 #include "servers/redis_server.h"
+#include "servers/require.h"
 #include "serve_util.h"
 
 namespace trawl::testing {
@@ -326,7 +327,7 @@ TEST(ApiEvents, RefusalsComeBeforeTheStream) {
 }
 
 TEST(ApiEvents, AParallelJobStreamsProgressFromTheWorkersThroughRedis) {
-  if (!RedisServer::Available()) GTEST_SKIP() << "redis-server is not installed (scripts/setup.sh)";
+  TRAWL_REQUIRE_REDIS();
   RedisServer redis;
   ASSERT_TRUE(redis.ok());
   FarmProcess farm({"--bulk", "12"});

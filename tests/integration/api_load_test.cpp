@@ -20,6 +20,7 @@
 #include "process_util.h"
 #include "serve_util.h"
 #include "servers/redis_server.h"
+#include "servers/require.h"
 #include "store/store.h"
 
 namespace trawl::testing {
@@ -31,7 +32,7 @@ constexpr int kClients = 50;
 constexpr int kDomainsPerJob = 8;
 
 TEST(ApiLoad, FiftyClientsSubmittingAtOnceLoseNoJobAndNoDomain) {
-  if (!RedisServer::Available()) GTEST_SKIP() << "redis-server is not installed (scripts/setup.sh)";
+  TRAWL_REQUIRE_REDIS();
   RedisServer redis;
   ASSERT_TRUE(redis.ok());
   // Jobs overlap by half their domains, so the same domain sits in

@@ -10,11 +10,15 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/client.h"
@@ -22,9 +26,11 @@
 #include "child_util.h"
 #include "core/error.h"
 #include "process_util.h"
+#include "queue/redis_client.h"
 #include "serve_util.h"
 #include "servers/postgres_server.h"
 #include "servers/redis_server.h"
+#include "servers/require.h"
 #include "store/store.h"
 
 namespace trawl::testing {
@@ -109,10 +115,7 @@ Scrape GetMetrics(ApiClient& client) {
   if (scrape.status != 200) return scrape;
   TempDir dir;
   std::ofstream(dir.File("parse.py")) << kParseScript;
-  // Debian's python3, where apt puts python3-prometheus-client (a python3
-  // earlier on PATH, e.g. pyenv's, does not see Debian's packages).
-  const std::string python = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-  ProcessResult r = RunProcess({python, dir.File("parse.py")}, 60'000, scrape.text);
+  ProcessResult r = RunProcess({DebianPython(), dir.File("parse.py")}, 60'000, scrape.text);
   EXPECT_EQ(r.exit_code, 0) << "the Prometheus parser refused the scrape: " << r.err << "\n"
                             << scrape.text;
   json parsed = json::parse(r.out, nullptr, false);
@@ -144,7 +147,27 @@ double CheckHistogram(const Scrape& s, const std::string& worker) {
   }
   double count = s.One(name + "_count", {{"worker", worker}});
   EXPECT_EQ(inf, count) << s.text;
-  EXPECT_GE(s.One(name + "_sum", {{"worker", worker}}), 0);
+  // _sum against the buckets: a transfer in (le[i-1], le[i]] adds more than
+  // le[i-1] and at most le[i] seconds, so the sum lies between those totals
+  // (no upper bound once a transfer is in +Inf). Each is whole milliseconds.
+  const double sum = s.One(name + "_sum", {{"worker", worker}});
+  double at_least = 0, at_most = 0, below = 0, lower_le = 0;
+  for (const json& b : buckets) {
+    std::string le = b[1]["le"];
+    double upper_le = le == "+Inf" ? std::numeric_limits<double>::infinity() : std::stod(le);
+    double in_bucket = b[2].get<double>() - below;
+    below = b[2].get<double>();
+    at_least += in_bucket * lower_le;
+    if (in_bucket > 0) at_most += in_bucket * upper_le;
+    lower_le = upper_le;
+  }
+  constexpr double kSlack = 1e-6;  // the text format's decimal rounding
+  EXPECT_GE(sum, at_least - kSlack) << worker << "\n" << s.text;
+  EXPECT_LE(sum, at_most + kSlack) << worker << "\n" << s.text;
+  EXPECT_NEAR(sum * 1000, std::round(sum * 1000), kSlack) << "not whole milliseconds\n" << s.text;
+  if (count == 0) {
+    EXPECT_EQ(sum, 0) << s.text;
+  }
   return count;
 }
 
@@ -167,9 +190,7 @@ void TaskTruth(const std::string& db, std::map<std::string, int>& by_state,
 
 class ApiMetrics : public ::testing::Test {
  protected:
-  void SetUp() override {
-    if (!RedisServer::Available()) GTEST_SKIP() << "redis-server is not installed";
-  }
+  void SetUp() override { TRAWL_REQUIRE_REDIS(); }
 };
 
 TEST_F(ApiMetrics, AfterAParallelAndAnEmbeddedJobEveryFamilyAgreesWithWhatHappened) {
@@ -290,7 +311,27 @@ TEST_F(ApiMetrics, AfterAParallelAndAnEmbeddedJobEveryFamilyAgreesWithWhatHappen
   EXPECT_EQ(s.One("trawl_worker_in_flight", w), 0);
   EXPECT_GT(s.One("trawl_worker_rss_bytes", w), 0);
   EXPECT_FALSE(s.Find("trawl_worker_rss_bytes", w)[0][1].value("host", "").empty());
-  EXPECT_GE(s.One("trawl_worker_cpu_percent", w), 0);
+  {
+    // The worker's CPU share is what its last heartbeat wrote to Redis. The
+    // worker is stopped (SIGSTOP) so that no heartbeat lands between reading
+    // the hash and the scrape; its hash outlives 10 s without beats.
+    RedisClient raw(*ParseRedisUrl(redis.url()));
+    const std::string hash = raw.Key("worker:" + worker_id);
+    worker.Signal(SIGSTOP);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a beat already sent lands
+    auto before = raw.Command({"HGET", hash, "cpu_percent"});
+    Scrape stopped = GetMetrics(client);
+    auto after = raw.Command({"HGET", hash, "cpu_percent"});
+    worker.Signal(SIGCONT);
+    ASSERT_TRUE(before && after);
+    ASSERT_FALSE(before->is_nil()) << "no heartbeat hash " << hash;
+    ASSERT_EQ(before->AsString(), after->AsString()) << "a heartbeat landed meanwhile";
+    const double beat = std::stod(before->AsString());
+    EXPECT_NEAR(stopped.One("trawl_worker_cpu_percent", w), beat, 1e-9) << stopped.text;
+    EXPECT_GE(beat, 0);
+    // 100 is one core: no process uses more than all of them (plus rounding).
+    EXPECT_LE(beat, 100.0 * std::max(1u, std::thread::hardware_concurrency()) + 1) << beat;
+  }
 
   // Fetch figures per worker: five classes each; the histogram counts every
   // transfer the classes count (both are recorded together, and nothing is
@@ -384,7 +425,7 @@ TEST_F(ApiMetrics, WithoutRedisConfiguredThereIsNoRedisFamily) {
 }
 
 TEST_F(ApiMetrics, DatabaseDownIsDatabaseUpZeroAndTheScrapeStillAnswers) {
-  if (!PostgresServer::Available()) GTEST_SKIP() << "PostgreSQL is not installed";
+  TRAWL_REQUIRE_POSTGRES();
   PostgresServer pg;
   ASSERT_TRUE(pg.ok());
   std::string db = pg.CreateDatabase("metrics");

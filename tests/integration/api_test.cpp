@@ -21,6 +21,7 @@
 #include "api_call_util.h"
 #include "serve_util.h"
 #include "servers/redis_server.h"
+#include "servers/require.h"
 #include "store/store.h"
 
 namespace trawl::testing {
@@ -583,9 +584,7 @@ TEST(ApiCli, SubmitWaitsForTheJobAndStatusPrintsIt) {
 
 class ApiRedis : public ::testing::Test {
  protected:
-  void SetUp() override {
-    if (!RedisServer::Available()) GTEST_SKIP() << "redis-server is not installed";
-  }
+  void SetUp() override { TRAWL_REQUIRE_REDIS(); }
 };
 
 TEST_F(ApiRedis, ProcessRedisPutsTheJobInRedis) {
@@ -765,7 +764,7 @@ TEST_F(ApiRedis, RedisGoingAwayFallsBackToEmbeddedAndComingBackIsNoticed) {
 // ---- trawl up ------------------------------------------------------------------
 
 TEST(ApiUp, StartsRedisServesAndStopsWhatItStarted) {
-  if (!RedisServer::Available()) GTEST_SKIP() << "redis-server is not installed";
+  TRAWL_REQUIRE_REDIS();
   TempDir dir;
   int redis_port = FreeLoopbackPort();
   std::string redis_url = "redis://127.0.0.1:" + std::to_string(redis_port) + "/0";

@@ -26,6 +26,7 @@
 #include "process_util.h"
 #include "serve_util.h"
 #include "servers/redis_server.h"
+#include "servers/require.h"
 
 namespace trawl::testing {
 namespace {
@@ -371,7 +372,7 @@ TEST(ApiWebhook, APendingWebhookSurvivesARestartAndARetriedJobIsAnnouncedAgain) 
 }
 
 TEST(ApiWebhook, ACancelledParallelJobIsAnnouncedToo) {
-  if (!RedisServer::Available()) GTEST_SKIP() << "redis-server is not installed (scripts/setup.sh)";
+  TRAWL_REQUIRE_REDIS();
   RedisServer redis;
   ASSERT_TRUE(redis.ok());
   Receiver receiver({204});

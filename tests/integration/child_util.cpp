@@ -1,6 +1,5 @@
 #include "child_util.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +10,8 @@
 #include <sstream>
 #include <thread>
 
+#include "servers/spawn.h"
+
 namespace trawl::testing {
 
 using Clock = std::chrono::steady_clock;
@@ -18,22 +19,7 @@ using Clock = std::chrono::steady_clock;
 BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv, const std::string& log_path,
                                      const std::vector<std::pair<std::string, std::string>>& env)
     : log_path_(log_path) {
-  std::vector<std::string> args = argv;
-  pid_ = fork();
-  if (pid_ == 0) {
-    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-    int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int null = open("/dev/null", O_RDONLY);
-    dup2(null, 0);
-    dup2(log, 1);
-    dup2(log, 2);
-    close_range(3, ~0U, 0);
-    std::vector<char*> cargs;
-    for (auto& a : args) cargs.push_back(a.data());
-    cargs.push_back(nullptr);
-    execv(cargs[0], cargs.data());
-    _exit(127);
-  }
+  pid_ = SpawnProcess(argv, {.log_path = log_path, .env = env});
 }
 
 BackgroundProcess::~BackgroundProcess() {

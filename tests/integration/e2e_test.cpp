@@ -20,6 +20,7 @@
 #include "serve_util.h"
 #include "servers/postgres_server.h"
 #include "servers/redis_server.h"
+#include "servers/require.h"
 #include "store/store.h"
 
 namespace trawl::testing {
@@ -74,9 +75,9 @@ json Comparable(const json& p) {
 class EndToEnd : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (!RedisServer::Available()) GTEST_SKIP() << "redis-server is not installed (scripts/setup.sh)";
+    TRAWL_REQUIRE_REDIS();
     if (GetParam() == "postgresql") {
-      if (!PostgresServer::Available()) GTEST_SKIP() << "PostgreSQL is not installed (scripts/setup.sh)";
+      TRAWL_REQUIRE_POSTGRES();
       postgres_ = std::make_unique<PostgresServer>();
       ASSERT_TRUE(postgres_->ok());
       db_ = postgres_->CreateDatabase("e2e");

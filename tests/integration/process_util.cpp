@@ -13,26 +13,12 @@
 #include <cstring>
 #include <sstream>
 
+#include "servers/spawn.h"
+
 namespace trawl::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-pid_t Spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, int err_fd) {
-  pid_t pid = fork();
-  if (pid != 0) return pid;
-  dup2(in_fd, 0);
-  dup2(out_fd, 1);
-  dup2(err_fd, 2);
-  // Drop every other inherited descriptor: a stray copy of a pipe's write end
-  // would keep the child's stdin from ever reaching end of file.
-  close_range(3, ~0U, 0);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  execv(args[0], args.data());
-  _exit(127);
-}
 
 size_t Collect(char* data, size_t size, size_t n, void* user) {
   static_cast<std::string*>(user)->append(data, size * n);
@@ -49,7 +35,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, int timeout_ms,
   ProcessResult res;
   int in[2], out[2], err[2];
   if (pipe(in) || pipe(out) || pipe(err)) return res;
-  pid_t pid = Spawn(argv, in[0], out[1], err[1]);
+  pid_t pid = SpawnProcess(argv, {.stdin_fd = in[0], .stdout_fd = out[1], .stderr_fd = err[1]});
   close(in[0]);
   close(out[1]);
   close(err[1]);
@@ -100,10 +86,8 @@ FarmProcess::FarmProcess(const std::vector<std::string>& args) {
   argv.insert(argv.end(), args.begin(), args.end());
   int out[2];
   if (pipe(out)) return;
-  int devnull = open("/dev/null", O_RDWR);
-  pid_ = Spawn(argv, devnull, out[1], devnull);
+  pid_ = SpawnProcess(argv, {.stdout_fd = out[1]});
   close(out[1]);
-  close(devnull);
   std::string line;
   auto deadline = Clock::now() + std::chrono::seconds(10);
   pollfd pfd{out[0], POLLIN, 0};
@@ -122,16 +106,7 @@ FarmProcess::FarmProcess(const std::vector<std::string>& args) {
 }
 
 FarmProcess::~FarmProcess() {
-  if (pid_ > 0) {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    for (int i = 0; i < 50; ++i) {
-      if (waitpid(pid_, &status, WNOHANG) == pid_) return;
-      usleep(100'000);
-    }
-    kill(pid_, SIGKILL);
-    waitpid(pid_, &status, 0);
-  }
+  if (pid_ > 0) StopProcess(pid_, SIGTERM, std::chrono::seconds(5));
 }
 
 std::string FarmProcess::connect_to() const { return "::127.0.0.1:" + std::to_string(port_); }

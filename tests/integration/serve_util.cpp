@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 #include <filesystem>
 
 #include "process_util.h"
+#include "servers/spawn.h"
 
 namespace trawl::testing {
 namespace {
@@ -40,24 +40,13 @@ bool ServeProcess::Start() {
   if (pipe2(err, O_CLOEXEC) != 0) return false;
   std::vector<std::string> argv = {TrawlBinary()};
   argv.insert(argv.end(), args_.begin(), args_.end());
-  std::vector<char*> cargv;
-  for (auto& a : argv) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-  int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-  pid_t parent = getpid();
-  pid_ = fork();
-  if (pid_ == 0) {
-    dup2(devnull, 0);
-    dup2(devnull, 1);
-    dup2(err[1], 2);
-    // The server dies with the test (a crashed test leaves no server behind).
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(1);
-    execv(cargv[0], cargv.data());
-    _exit(127);
-  }
+  // The server dies with the test (a crashed test leaves no server behind).
+  pid_ = SpawnProcess(argv, {.stderr_fd = err[1], .die_with_parent = true});
   close(err[1]);
-  close(devnull);
+  if (pid_ < 0) {
+    close(err[0]);
+    return false;
+  }
   err_fd_ = err[0];
   reader_ = std::thread([this, fd = err_fd_] {
     char buf[4096];
@@ -95,21 +84,7 @@ bool ServeProcess::Start() {
 int ServeProcess::Stop(int sig, int timeout_ms) {
   int result = 0;
   if (pid_ > 0) {
-    kill(pid_, sig);
-    int status = 0;
-    bool exited = false;
-    auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (Clock::now() < deadline) {
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        exited = true;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    if (!exited) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, &status, 0);
-    }
+    int status = StopProcess(pid_, sig, std::chrono::milliseconds(timeout_ms));
     result = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
     pid_ = -1;
   }

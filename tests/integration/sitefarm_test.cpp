@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "farm_util.h"
+#include "servers/spawn.h"
 
 namespace trawl::testutil {
 namespace {
@@ -638,16 +639,11 @@ TEST(SitefarmHostile, FarmStopsCleanlyWithDribblingConnectionsOpen) {
 TEST(SitefarmCommand, PrintsItsAddressServesAndExitsCleanlyOnSigterm) {
   int out[2];
   ASSERT_EQ(pipe(out), 0);
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    close(out[0]);
-    close(out[1]);
-    execl(TRAWL_BINARY, TRAWL_BINARY, "sitefarm", "--port", "0", "--bulk", "2", nullptr);
-    _exit(127);
-  }
+  pid_t pid = testing::SpawnProcess(
+      {TRAWL_BINARY, "sitefarm", "--port", "0", "--bulk", "2"},
+      {.stdin_fd = testing::kInherit, .stdout_fd = out[1], .stderr_fd = testing::kInherit});
   close(out[1]);
+  ASSERT_GE(pid, 0);
   std::string line;
   for (int k = 0; k < 100 && line.find('\n') == std::string::npos; ++k) {
     bool closed = false;

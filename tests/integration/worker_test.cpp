@@ -26,6 +26,7 @@
 #include "queue/task_queue.h"
 #include "servers/postgres_server.h"
 #include "servers/redis_server.h"
+#include "servers/require.h"
 #include "store/store.h"
 #include "worker/embedded_runner.h"
 
@@ -66,7 +67,7 @@ struct TestJob {
 class WorkerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!RedisServer::Available()) GTEST_SKIP() << "redis-server is not installed";
+    TRAWL_REQUIRE_REDIS();
     char tmpl[] = "/tmp/trawl-worker-test-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
@@ -386,7 +387,7 @@ TEST_F(WorkerTest, RedisRestartedMidJobTheWorkerCarriesOnAndLosesNothing) {
 }
 
 TEST_F(WorkerTest, StoresInPostgresAndKeepsProfilesInHandWhileItRestarts) {
-  if (!PostgresServer::Available()) GTEST_SKIP() << "PostgreSQL is not installed";
+  TRAWL_REQUIRE_POSTGRES();
   PostgresServer pg;
   ASSERT_TRUE(pg.ok()) << "PostgreSQL did not start";
   db_ = pg.CreateDatabase("trawl_worker_test");

@@ -21,7 +21,7 @@ int64_t UsedMemory(RedisClient& client) {
 }
 
 TEST(EnqueueLoad, HundredThousandDomainsInOneJob) {
-  if (!testing::RedisServer::Available()) GTEST_SKIP() << "redis-server not available";
+  TRAWL_REQUIRE_REDIS();
   // A server of its own, so that other tests' keys do not blur the figure.
   testing::RedisServer server;
   ASSERT_TRUE(server.ok());

@@ -21,7 +21,7 @@ using std::chrono::milliseconds;
 class TaskQueueTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    TRAWL_REQUIRE_REDIS();
+    TRAWL_REQUIRE_SHARED_REDIS();
     queue_ = std::make_unique<TaskQueue>(ConfigFor(*SharedRedis()));
   }
 

@@ -1,17 +1,13 @@
 // A real PostgreSQL for tests (postgres_server.h): initdb into a temporary
 // folder, then the postmaster as our child on a free loopback port.
 #include "servers/postgres_server.h"
-#include "servers/ports.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <grp.h>
 #include <libpq-fe.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -23,8 +19,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <thread>
-#include <vector>
+
+#include "servers/ports.h"
+#include "servers/spawn.h"
 
 namespace trawl::testing {
 namespace {
@@ -40,8 +39,15 @@ constexpr auto kPollInterval = std::chrono::milliseconds(50);
 // The bin folder of the newest PostgreSQL in Debian's layout
 // (/usr/lib/postgresql/<major>/bin); "" when none is installed. Not
 // `pg_config --bindir`, which belongs to the client package and may name a
-// folder without the server.
+// folder without the server. TRAWL_TEST_POSTGRES_BINDIR, when set, names the
+// folder instead (e.g. /nonexistent to see the tests without a server).
 std::string BinDir() {
+  if (const char* chosen = std::getenv("TRAWL_TEST_POSTGRES_BINDIR");
+      chosen != nullptr && *chosen) {
+    std::error_code ec;
+    fs::path bin = chosen;
+    return fs::exists(bin / "initdb", ec) && fs::exists(bin / "postgres", ec) ? bin.string() : "";
+  }
   std::string best;
   double best_version = -1;
   std::error_code ec;
@@ -57,63 +63,18 @@ std::string BinDir() {
   return best;
 }
 
-// Whom initdb and the server run as: PostgreSQL refuses to run as root, so
-// a root test process hands them to the `postgres` system user.
-struct RunAs {
-  bool drop = false;
-  uid_t uid = 0;
-  gid_t gid = 0;
-};
-
-RunAs ServerUser() {
-  RunAs user;
-  if (geteuid() != 0) return user;
-  if (const passwd* pw = getpwnam("postgres")) {
-    user.drop = true;
-    user.uid = pw->pw_uid;
-    user.gid = pw->pw_gid;
+// How initdb and the server are started: in a process group of their own
+// (so Kill reaches the server's backends too), killed if this process dies
+// (a crashed test leaves no server behind), output appended to `log`; as the
+// `postgres` system user when we are root, since PostgreSQL refuses to run
+// as root.
+SpawnOptions ServerSpawn(const std::string& log) {
+  SpawnOptions options{
+      .log_path = log, .append_log = true, .own_process_group = true, .die_with_parent = true};
+  if (geteuid() == 0) {
+    if (const passwd* pw = getpwnam("postgres")) options.run_as = {{pw->pw_uid, pw->pw_gid}};
   }
-  return user;
-}
-
-// Starts `argv` as a child in its own process group (so Kill reaches the
-// server's backends too), as `user`, output appended to `log`. The child is
-// killed if this process dies, so a crashed test leaves no server behind.
-// Returns the child's PID, -1 when fork fails.
-pid_t Spawn(const std::vector<std::string>& argv, const RunAs& user, const std::string& log) {
-  std::vector<char*> args;
-  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid != 0) return pid;
-  // Child: only async-signal-safe calls from here on.
-  setpgid(0, 0);
-  if (user.drop && (setgroups(0, nullptr) != 0 || setgid(user.gid) != 0 || setuid(user.uid) != 0)) {
-    _exit(126);
-  }
-  prctl(PR_SET_PDEATHSIG, SIGKILL);  // after setuid, which clears it
-  int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  int in = open("/dev/null", O_RDONLY);
-  if (out >= 0) {
-    dup2(out, STDOUT_FILENO);
-    dup2(out, STDERR_FILENO);
-  }
-  if (in >= 0) dup2(in, STDIN_FILENO);
-  execv(args[0], args.data());
-  _exit(127);
-}
-
-// Waits for `pid` to exit, at most `timeout`; its exit status, or -1 when it
-// is still running.
-int WaitExit(pid_t pid, Clock::duration timeout) {
-  auto deadline = Clock::now() + timeout;
-  for (;;) {
-    int status = 0;
-    pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid || done < 0) return done == pid ? status : 0;
-    if (Clock::now() >= deadline) return -1;
-    std::this_thread::sleep_for(kPollInterval);
-  }
+  return options;
 }
 
 void PrintLog(const std::string& path) {
@@ -138,19 +99,16 @@ PostgresServer::PostgresServer() {
   char pattern[] = "/tmp/trawl-pg-XXXXXX";
   if (mkdtemp(pattern) == nullptr) return;
   dir_ = pattern;
-  RunAs user = ServerUser();
-  if (user.drop && chown(dir_.c_str(), user.uid, user.gid) != 0) return;
+  SpawnOptions spawn = ServerSpawn(dir_ + "/initdb.log");
+  if (spawn.run_as && chown(dir_.c_str(), spawn.run_as->first, spawn.run_as->second) != 0) return;
 
-  pid_t initdb = Spawn({bin + "/initdb", "-D", dir_ + "/data", "-U", "trawl", "-A", "trust", "-E",
-                        "UTF8", "--locale=C", "--no-sync"},
-                       user, dir_ + "/initdb.log");
+  pid_t initdb = SpawnProcess({bin + "/initdb", "-D", dir_ + "/data", "-U", "trawl", "-A", "trust",
+                               "-E", "UTF8", "--locale=C", "--no-sync"},
+                              spawn);
   if (initdb < 0) return;
-  int status = WaitExit(initdb, kInitdbTimeout);
-  if (status == -1) {
-    kill(initdb, SIGKILL);
-    WaitExit(initdb, kStopTimeout);
-  }
-  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  std::optional<int> status = WaitExit(initdb, kInitdbTimeout);
+  if (!status) StopProcess(initdb, SIGKILL, kStopTimeout);
+  if (!status || !WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
     std::fprintf(stderr, "initdb failed\n");
     PrintLog(dir_ + "/initdb.log");
     return;
@@ -173,11 +131,11 @@ bool PostgresServer::Start() {
   if (bin.empty() || dir_.empty() || port_ == 0) return false;
   // fsync and full-page writes off: a test database need not survive a
   // power cut, and they cost most of the time of CREATE DATABASE and commits.
-  pid_t pid =
-      Spawn({bin + "/postgres", "-D", dir_ + "/data", "-p", std::to_string(port_), "-k", dir_, "-c",
-             "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c",
-             "full_page_writes=off", "-c", "shared_buffers=32MB"},
-            ServerUser(), dir_ + "/postgres.log");
+  pid_t pid = SpawnProcess(
+      {bin + "/postgres", "-D", dir_ + "/data", "-p", std::to_string(port_), "-k", dir_, "-c",
+       "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c",
+       "full_page_writes=off", "-c", "shared_buffers=32MB"},
+      ServerSpawn(dir_ + "/postgres.log"));
   if (pid < 0) return false;
   std::string conninfo = AdminConninfo(port_);
   auto deadline = Clock::now() + kStartTimeout;
@@ -197,8 +155,7 @@ bool PostgresServer::Start() {
   std::fprintf(stderr, "postgres did not accept connections within %lld s\n",
                static_cast<long long>(kStartTimeout.count()));
   PrintLog(dir_ + "/postgres.log");
-  kill(-pid, SIGKILL);
-  WaitExit(pid, kStopTimeout);
+  StopProcess(pid, SIGKILL, kStopTimeout, /*group=*/true);
   return false;
 }
 
@@ -213,11 +170,7 @@ void PostgresServer::Stop() {
   if (pid_ <= 0) return;
   // SIGINT is PostgreSQL's "fast" shutdown: clients are disconnected and the
   // data flushed. SIGTERM ("smart") would wait for every client to leave.
-  kill(pid_, SIGINT);
-  if (WaitExit(pid_, kStopTimeout) == -1) {
-    kill(-pid_, SIGKILL);
-    WaitExit(pid_, kStopTimeout);
-  }
+  StopProcess(pid_, SIGINT, kStopTimeout, /*group=*/true);
   pid_ = -1;
 }
 

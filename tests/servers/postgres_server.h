@@ -18,7 +18,9 @@ class PostgresServer {
   PostgresServer(const PostgresServer&) = delete;
   PostgresServer& operator=(const PostgresServer&) = delete;
 
-  // Whether PostgreSQL's server binaries are installed.
+  // Whether PostgreSQL's server binaries are installed (the newest
+  // /usr/lib/postgresql/*/bin, or the folder TRAWL_TEST_POSTGRES_BINDIR
+  // names). Tests check it with TRAWL_REQUIRE_POSTGRES() (servers/require.h).
   static bool Available();
 
   bool ok() const { return pid_ > 0; }

@@ -1,16 +1,10 @@
 #include "servers/redis_server.h"
 
-#include "core/text.h"
-#include "servers/ports.h"
-
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <hiredis/hiredis.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -22,6 +16,10 @@
 #include <thread>
 #include <vector>
 
+#include "core/text.h"
+#include "servers/ports.h"
+#include "servers/spawn.h"
+
 namespace trawl::testing {
 namespace {
 
@@ -29,7 +27,12 @@ constexpr int kStartAttempts = 5;
 constexpr auto kReadyTimeout = std::chrono::seconds(10);
 constexpr auto kStopTimeout = std::chrono::seconds(10);
 
+// TRAWL_TEST_REDIS_SERVER when set (a path, e.g. /nonexistent to see how
+// the tests behave without a server), else the first redis-server on PATH.
 std::string FindRedisServer() {
+  if (const char* chosen = std::getenv("TRAWL_TEST_REDIS_SERVER"); chosen != nullptr && *chosen) {
+    return access(chosen, X_OK) == 0 ? chosen : "";
+  }
   const char* path = std::getenv("PATH");
   std::stringstream dirs(path != nullptr ? path : "/usr/bin:/usr/local/bin");
   std::string dir;
@@ -66,48 +69,6 @@ bool Pong(int port, const std::string& password) {
   }
   redisFree(ctx);
   return ok;
-}
-
-// Forks and execs redis-server; the child's PID, or -1.
-int Spawn(const std::string& binary, const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(binary.c_str()));
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t parent = getpid();
-  pid_t pid = fork();
-  if (pid < 0) return -1;
-  if (pid == 0) {
-    // Die with the test process, even when it is killed before its
-    // destructors run, so no server outlives its suite.
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);
-    int devnull = open("/dev/null", O_RDWR);
-    if (devnull >= 0) {
-      dup2(devnull, STDIN_FILENO);
-      dup2(devnull, STDOUT_FILENO);
-      dup2(devnull, STDERR_FILENO);
-    }
-    execv(binary.c_str(), argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-// Whether `pid` (our child) has exited; reaps it if so.
-bool Exited(int pid) {
-  int status = 0;
-  return waitpid(pid, &status, WNOHANG) == pid;
-}
-
-// Waits for our child `pid` to exit, up to `timeout`; true if it did.
-bool WaitExit(int pid, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (Exited(pid)) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
 }
 
 }  // namespace
@@ -161,36 +122,35 @@ bool RedisServer::Start() {
                                 "--logfile",
                                 dir_ + "/redis.log"};
   if (!options_.password.empty()) args.insert(args.end(), {"--requirepass", options_.password});
-  int pid = Spawn(binary, args);
+  std::vector<std::string> argv{binary};
+  argv.insert(argv.end(), args.begin(), args.end());
+  // Dies with the test process, even when it is killed before its
+  // destructors run, so no server outlives its suite.
+  int pid = SpawnProcess(argv, {.die_with_parent = true});
   if (pid < 0) return false;
   auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (Exited(pid)) return false;  // e.g. the port was taken meanwhile
+    // Exited already: e.g. the port was taken meanwhile.
+    if (WaitExit(pid, std::chrono::milliseconds(0))) return false;
     if (Pong(port_, options_.password)) {
       pid_ = pid;
       return true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  kill(pid, SIGKILL);
-  WaitExit(pid, kStopTimeout);
+  StopProcess(pid, SIGKILL, kStopTimeout);
   return false;
 }
 
 void RedisServer::Kill() {
   if (pid_ <= 0) return;
-  kill(pid_, SIGKILL);
-  WaitExit(pid_, kStopTimeout);
+  StopProcess(pid_, SIGKILL, kStopTimeout);
   pid_ = -1;
 }
 
 void RedisServer::Stop() {
   if (pid_ <= 0) return;
-  kill(pid_, SIGTERM);
-  if (!WaitExit(pid_, kStopTimeout)) {
-    kill(pid_, SIGKILL);
-    WaitExit(pid_, kStopTimeout);
-  }
+  StopProcess(pid_, SIGTERM, kStopTimeout);
   pid_ = -1;
 }
 

@@ -20,7 +20,9 @@ class RedisServer {
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
 
-  // Whether `redis-server` is installed (tests skip with a message if not).
+  // Whether `redis-server` is installed: the first on PATH, or the file
+  // TRAWL_TEST_REDIS_SERVER names. Tests check it with TRAWL_REQUIRE_REDIS()
+  // (servers/require.h): skipped without, failed under CI=true.
   static bool Available();
 
   bool ok() const { return pid_ > 0; }

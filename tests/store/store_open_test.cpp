@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "servers/ports.h"
+#include "servers/require.h"
 #include "store_test_util.h"
 
 namespace trawl::store_test {
@@ -71,7 +72,7 @@ TEST(StoreOpenTest, EmptyUrlMeansTrawlDbInTheWorkingFolder) {
 }
 
 TEST(PostgresStoreTest, ReconnectsOnTheCallAfterTheServerCameBack) {
-  if (!PostgresServer::Available()) GTEST_SKIP() << "PostgreSQL server is not installed";
+  TRAWL_REQUIRE_POSTGRES();
   PostgresServer& server = SharedPostgres();
   ASSERT_TRUE(server.ok());
   std::string url = FreshDatabase();

@@ -10,6 +10,8 @@
 
 #include <filesystem>
 
+#include "servers/require.h"
+
 namespace trawl::store_test {
 
 namespace fs = std::filesystem;
@@ -74,7 +76,7 @@ void StoreTest::SetUp() {
     ASSERT_FALSE(dir_.empty());
     url_ = dir_ + "/trawl.db";
   } else {
-    if (!PostgresServer::Available()) GTEST_SKIP() << "PostgreSQL server is not installed";
+    TRAWL_REQUIRE_POSTGRES();
     ASSERT_TRUE(SharedPostgres().ok()) << "PostgreSQL did not start";
     url_ = FreshDatabase();
     ASSERT_FALSE(url_.empty());

@@ -36,7 +36,8 @@ StoredProfile Profile(const std::string& job_id, const std::string& domain, int 
                       int64_t updated_at_ms = 5000);
 
 // The parameter is the back end: kSqlite or kPostgres. PostgreSQL tests are
-// skipped (not failed) only when its server binaries are not installed.
+// skipped (not failed) only when its server binaries are not installed, and
+// fail then too under CI=true (TRAWL_REQUIRE_POSTGRES, servers/require.h).
 class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override;

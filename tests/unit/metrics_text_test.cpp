@@ -16,6 +16,7 @@
 #include <string>
 
 #include "fetch/fetch_metrics.h"
+#include "servers/require.h"
 
 namespace trawl::api {
 namespace {
@@ -105,18 +106,10 @@ TEST(MetricsText, FetchLatencyBoundsPrintAsTheirDecimalNames) {
   }
 }
 
-// Debian's python3, where apt puts python3-prometheus-client (a python3
-// earlier on PATH, e.g. pyenv's, does not see Debian's packages).
-std::string Python() {
-  return access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-}
-
 // The format's own reader: Debian's python3-prometheus-client. Label values
 // with every escaped character must come back as they went in.
 TEST(MetricsText, PrometheusClientParserReadsItBack) {
-  if (std::system((Python() + " -c 'import prometheus_client' >/dev/null 2>&1").c_str()) != 0) {
-    GTEST_SKIP() << "python3-prometheus-client is not installed (scripts/setup.sh installs it)";
-  }
+  TRAWL_REQUIRE_PYTHON_MODULE("prometheus_client", "python3-prometheus-client");
   MetricsText out;
   out.Family("t_workers", "gauge", "Help with \\ and\nnewline.");
   out.Sample("t_workers", {{"worker", "a \"b\" \\c\nd"}, {"host", "h\xFF"}}, int64_t{7});
@@ -149,7 +142,7 @@ assert h[('t_seconds_bucket', '0.5')] == 1 and h[('t_seconds_bucket', '1')] == 3
 assert h[('t_seconds_sum', None)] == 4.5
 print('ok')
 )";
-  std::string cmd = Python() + " " + script + " " + input + " 2>&1";
+  std::string cmd = testing::DebianPython() + " " + script + " " + input + " 2>&1";
   std::string output;
   if (FILE* p = popen(cmd.c_str(), "r")) {
     char buf[512];

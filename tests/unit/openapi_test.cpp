@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "api/routes.h"
+#include "servers/require.h"
 
 namespace trawl {
 namespace {
@@ -257,9 +258,7 @@ std::pair<int, std::string> RunCommand(const std::string& command, size_t max_by
 }
 
 TEST(OpenApi, RealYamlParserAgreesWithTheLineReader) {
-  if (RunCommand("python3 -c 'import yaml' >/dev/null 2>&1").first != 0) {
-    GTEST_SKIP() << "python3-yaml is not installed; the line reader alone checks the file";
-  }
+  TRAWL_REQUIRE_PYTHON_MODULE("yaml", "python3-yaml");
   // Parses the file with a real YAML parser and prints "METHOD path" for
   // every operation, so a layout the line reader misreads shows up here.
   std::string script =
@@ -271,7 +270,7 @@ TEST(OpenApi, RealYamlParserAgreesWithTheLineReader) {
       "    for m in item:\n"
       "        if m in methods: print(m.upper(), p)\n";
   auto [status, out] =
-      RunCommand("python3 -c \"" + script + "\" '" + kSpecPath + "' 2>&1");
+      RunCommand(testing::DebianPython() + " -c \"" + script + "\" '" + kSpecPath + "' 2>&1");
   ASSERT_EQ(status, 0) << "python3 yaml could not read " << kSpecPath << ":\n" << out;
 
   std::set<MethodPath> parsed;
