@@ -15,6 +15,7 @@
 #include "process_util.h"
 #include "serve_util.h"
 #include "servers/redis_server.h"
+#include "servers/require.h"
 
 namespace trawl::testing {
 namespace {
@@ -22,7 +23,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 TEST(UpForwarding, EveryWorkerAndServerOptionBringsTheStackUpAndAJobCompletes) {
-  if (!RedisServer::Available()) GTEST_SKIP() << "redis-server is not installed";
+  TRAWL_REQUIRE_REDIS();
   FarmProcess farm({"--bulk", "6"});
   ASSERT_GT(farm.port(), 0);
   TempDir dir;
