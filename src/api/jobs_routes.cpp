@@ -146,7 +146,7 @@ ApiResponse HandleProcess(ApiContext& ctx, const ApiRequest& request, bool paral
 
   JobRecord job;
   job.id = RandomHexId(8);
-  job.status = "pending";
+  job.status = ToString(JobStatus::kPending);
   job.total = static_cast<int64_t>(domains.size());
   job.created_at_ms = NowMs();
   job.options_json = parsed->options_json;
@@ -227,9 +227,9 @@ tl::expected<json, ApiResponse> JobStatusView(ApiContext& ctx, const std::string
       if (q.finished_at_ms > 0) job.finished_at_ms = q.finished_at_ms;
     }
   }
-  auto approved_total = ctx.store->CountProfiles(id, "approved");
+  auto approved_total = ctx.store->CountProfiles(id, ToString(ApprovalState::kApproved));
   if (!approved_total) return tl::unexpected(DatabaseError(approved_total.error()));
-  auto pending_approval = ctx.store->CountProfiles(id, "pending");
+  auto pending_approval = ctx.store->CountProfiles(id, ToString(ApprovalState::kPending));
   if (!pending_approval) return tl::unexpected(DatabaseError(pending_approval.error()));
 
   json view = JobToJson(job, NowMs());
@@ -237,7 +237,7 @@ tl::expected<json, ApiResponse> JobStatusView(ApiContext& ctx, const std::string
   view["approved_total"] = *approved_total;
   view["pending_approval"] = *pending_approval;
   if (job.mode == kModeEmbedded) {
-    auto processing = ctx.store->CountTasks(id, "processing");
+    auto processing = ctx.store->CountTasks(id, ToString(TaskState::kProcessing));
     if (processing) view["in_flight"] = *processing;
   }
   return view;
@@ -254,7 +254,7 @@ ApiResponse HandleStatus(ApiContext& ctx, const ApiRequest& request) {
   if (paging->limit > 0) {
     ProfileQuery query;
     query.job_id = id;
-    query.approval = "approved";
+    query.approval = ToString(ApprovalState::kApproved);
     query.limit = paging->limit;
     query.offset = paging->offset;
     auto listed = ctx.store->ListProfiles(query);
@@ -301,13 +301,13 @@ ApiResponse HandleCancel(ApiContext& ctx, const ApiRequest& request) {
     auto queued = (*lease)->GetJob(id);
     if (queued && *queued && !(*queued)->status.empty()) status = (*queued)->status;
   }
-  if (status == "completed") {
+  if (Is(status, JobStatus::kCompleted)) {
     return ErrorResponse(409, "job_finished", "job '" + id + "' is already completed");
   }
-  auto changed = ctx.store->MarkJobFinished(id, "cancelled", NowMs());
+  auto changed = ctx.store->MarkJobFinished(id, ToString(JobStatus::kCancelled), NowMs());
   if (!changed) return DatabaseError(changed.error());
   ApiResponse res;
-  res.body = {{"job_id", id}, {"status", "cancelled"}, {"mode", job.mode}, {"changed", *changed}};
+  res.body = {{"job_id", id}, {"status", ToString(JobStatus::kCancelled)}, {"mode", job.mode}, {"changed", *changed}};
   if (lease) {
     // Workers skip the tasks of a job Redis holds as cancelled.
     auto cancelled = (*lease)->CancelJob(id);
@@ -324,7 +324,7 @@ ApiResponse HandleRetry(ApiContext& ctx, const ApiRequest& request) {
   auto loaded = LoadJob(ctx, id);
   if (!loaded) return loaded.error();
   const JobRecord& job = *loaded;
-  if (job.status == "cancelled") {
+  if (Is(job.status, JobStatus::kCancelled)) {
     return ErrorResponse(409, "job_cancelled",
                          "job '" + id + "' was cancelled; submit its domains again");
   }
@@ -336,7 +336,7 @@ ApiResponse HandleRetry(ApiContext& ctx, const ApiRequest& request) {
     if (!problem.empty())
       return ErrorResponse(503, "redis_unavailable", "cannot retry a parallel job: " + problem);
   }
-  auto failed = AllTasks(*ctx.store, id, "failed", job.total);
+  auto failed = AllTasks(*ctx.store, id, ToString(TaskState::kFailed), job.total);
   if (!failed) return DatabaseError(failed.error());
   std::unordered_map<std::string, int> index_of;
   for (const TaskRecord& t : *failed) index_of[t.domain] = t.input_index;
@@ -348,7 +348,7 @@ ApiResponse HandleRetry(ApiContext& ctx, const ApiRequest& request) {
       {"job_id", id}, {"retried", reopened->size()}, {"mode", job.mode}, {"status", job.status}};
   if (reopened->empty()) return res;
   if (auto ok = ctx.store->ReopenJob(id); !ok) return DatabaseError(ok.error());
-  res.body["status"] = "processing";
+  res.body["status"] = ToString(JobStatus::kProcessing);
   if (parallel) {
     std::vector<int> indexes;
     indexes.reserve(reopened->size());

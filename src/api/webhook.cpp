@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
+#include "core/states.h"
 #include "core/url.h"
 #include "fetch/address_guard.h"
 
@@ -315,22 +316,22 @@ bool WebhookSender::Deliver(const JobRecord& job) {
   WebhookResult result = PostWebhook(job.webhook_url, WebhookPayload(job), options_, &stop_);
   if (result.cancelled) return false;
   const int attempt = job.webhook_attempts + 1;
-  std::string outcome = "failed";
+  WebhookState outcome = WebhookState::kFailed;
   int64_t next_at_ms = 0;
   int64_t now_ms = NowMs();
   if (result.delivered) {
-    outcome = "delivered";
+    outcome = WebhookState::kDelivered;
   } else if (result.retryable && attempt < options_.max_attempts) {
-    outcome = "pending";
+    outcome = WebhookState::kPending;
     next_at_ms = now_ms + WebhookBackoffMs(attempt);
   }
-  auto recorded = store_->RecordWebhookAttempt(job.id, job.finished_at_ms.value_or(0), outcome,
+  auto recorded = store_->RecordWebhookAttempt(job.id, job.finished_at_ms.value_or(0), ToString(outcome),
                                                result.error, next_at_ms, now_ms);
   std::string what = fmt::format("webhook of job {} to {}, attempt {}/{}: ", job.id, host, attempt,
                                  options_.max_attempts);
-  if (outcome == "delivered") {
+  if (outcome == WebhookState::kDelivered) {
     what += fmt::format("delivered (HTTP {})", result.http_status);
-  } else if (outcome == "pending") {
+  } else if (outcome == WebhookState::kPending) {
     what +=
         fmt::format("{}; next attempt in {} s", result.error, (next_at_ms - now_ms + 999) / 1000);
   } else {

@@ -103,8 +103,8 @@ void JobPass::Run() {
     LogLine(stderr, fmt::format("job {}: could not mark it started: {}", ShortJobId(job_.id),
                                 started.error().message));
   }
-  if (job_.status == "pending") {
-    s_.Emit({{"type", "job"}, {"job_id", job_.id}, {"status", "processing"}});
+  if (Is(job_.status, JobStatus::kPending)) {
+    s_.Emit({{"type", "job"}, {"job_id", job_.id}, {"status", ToString(JobStatus::kProcessing)}});
   }
   Crawler crawler(s_.crawl);
   {
@@ -204,7 +204,7 @@ void JobPass::CheckCancelled(Crawler& crawler) {
   last_check_ = Clock::now();
   auto job = s_.store->GetJob(job_.id);
   if (!job || !*job) return;  // a transient failure: the next check will tell
-  if ((*job)->status == "cancelled") {
+  if (Is((*job)->status, JobStatus::kCancelled)) {
     cancelled_ = true;
     crawler.RequestStop();
   }
@@ -217,7 +217,7 @@ void JobPass::Finish() {
   auto job = s_.store->GetJob(job_.id);
   if (!job || !*job) return;
   const JobRecord& now = **job;
-  if (now.status == "cancelled" || now.status == "completed") {
+  if (IsFinalJobStatus(now.status)) {
     finished_ = true;
     return;
   }
@@ -230,9 +230,11 @@ void JobPass::Finish() {
                         "completed",
                         ShortJobId(job_.id), now.completed + now.failed, now.total));
   }
-  auto marked = s_.store->MarkJobFinished(job_.id, "completed", NowMs());
+  auto marked = s_.store->MarkJobFinished(job_.id, ToString(JobStatus::kCompleted), NowMs());
   finished_ = true;
-  if (marked && *marked) s_.Emit({{"type", "job"}, {"job_id", job_.id}, {"status", "completed"}});
+  if (marked && *marked) {
+    s_.Emit({{"type", "job"}, {"job_id", job_.id}, {"status", ToString(JobStatus::kCompleted)}});
+  }
 }
 
 void RunnerLoop(std::shared_ptr<RunnerState> s) {
@@ -245,7 +247,7 @@ void RunnerLoop(std::shared_ptr<RunnerState> s) {
       for (const auto& id : *jobs) {
         auto got = Persist(
             s->db_outage, [&] { return s->store->GetJob(id); }, give_up);
-        if (got && *got && (*got)->status != "cancelled" && (*got)->status != "completed") {
+        if (got && *got && !IsFinalJobStatus((*got)->status)) {
           job = std::move(**got);
           break;
         }

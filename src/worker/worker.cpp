@@ -92,7 +92,7 @@ void WorkerRun::Admit(TaskQueue& queue, JobCache& jobs, QueuedTask task) {
     return;
   }
   if (!*job) return Drop(queue, task, "unknown job");
-  if ((*job)->job.status == "cancelled") return Drop(queue, task, "job cancelled");
+  if (Is((*job)->job.status, JobStatus::kCancelled)) return Drop(queue, task, "job cancelled");
   if (jobs.FirstSighting(task.job_id)) {
     PushFinish(FinishItem{FinishItem::Kind::kJobSeen, task, *job, {}});
   }

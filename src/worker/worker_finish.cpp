@@ -168,7 +168,7 @@ void WorkerRun::MarkStarted(const std::string& job_id) {
 
 void WorkerRun::MarkFinished(const std::string& job_id) {
   auto marked = Persist(
-      db_outage_, [&] { return store_->MarkJobFinished(job_id, "completed", NowMs()); },
+      db_outage_, [&] { return store_->MarkJobFinished(job_id, ToString(JobStatus::kCompleted), NowMs()); },
       [this] { return Abandoned(); });
   if (!marked && marked.error().code != ErrorCode::kUnavailable) {
     LogLine(stderr, fmt::format("job {}: could not mark it completed: {}", ShortJobId(job_id),
