@@ -16,6 +16,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "api/job_view.h"
 #include "core/clock.h"
 #include "core/states.h"
 #include "core/url.h"
@@ -45,11 +46,6 @@ std::string Hex(const unsigned char* bytes, size_t n) {
     out.push_back(kDigits[bytes[i] & 0xf]);
   }
   return out;
-}
-
-nlohmann::json IsoOrNull(const std::optional<int64_t>& ms) {
-  if (!ms || *ms <= 0) return nullptr;
-  return FormatIsoTime(*ms);
 }
 
 // The receiver's host, for log lines: the URL's path and query may hold a
@@ -178,16 +174,15 @@ int64_t WebhookBackoffMs(int failed_attempts) {
 }
 
 std::string WebhookPayload(const JobRecord& job) {
-  nlohmann::json body = {{"event", kWebhookEvent},
-                         {"job_id", job.id},
-                         {"status", job.status},
-                         {"mode", job.mode},
-                         {"total", job.total},
-                         {"completed", job.completed},
-                         {"failed", job.failed},
-                         {"created_at", IsoOrNull(job.created_at_ms)},
-                         {"finished_at", IsoOrNull(job.finished_at_ms)},
-                         {"results_url", "/api/jobs/" + job.id + "/results"}};
+  // The job view's fields (job_view.h): a finished job's facts are all in the
+  // database, whichever mode ran it (the workers record the completion).
+  nlohmann::json view = api::JobViewToJson(api::BuildJobView(job, nullptr), NowMs());
+  nlohmann::json body = {{"event", kWebhookEvent}};
+  for (const char* key :
+       {"job_id", "status", "mode", "total", "completed", "failed", "created_at", "finished_at"}) {
+    body[key] = std::move(view[key]);
+  }
+  body["results_url"] = "/api/jobs/" + job.id + "/results";
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
