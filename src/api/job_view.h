@@ -15,9 +15,8 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 
 #include "queue/task_queue.h"
 #include "store/store.h"
@@ -29,7 +28,7 @@ inline constexpr const char* kFromDatabase = "database";
 inline constexpr const char* kFromRedis = "redis";
 
 struct JobView {
-  JobRecord job;                            // each fact from its owner
+  JobRecord job;                              // each fact from its owner
   std::string counters_from = kFromDatabase;  // kFromDatabase | kFromRedis
 };
 

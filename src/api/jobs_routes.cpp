@@ -249,7 +249,10 @@ ApiResponse HandleCancel(ApiContext& ctx, const ApiRequest& request) {
   auto changed = ctx.store->MarkJobFinished(id, ToString(JobStatus::kCancelled), NowMs());
   if (!changed) return DatabaseError(changed.error());
   ApiResponse res;
-  res.body = {{"job_id", id}, {"status", ToString(JobStatus::kCancelled)}, {"mode", job.mode}, {"changed", *changed}};
+  res.body = {{"job_id", id},
+              {"status", ToString(JobStatus::kCancelled)},
+              {"mode", job.mode},
+              {"changed", *changed}};
   if (job.mode == kModeParallel && ctx.queues->configured()) {
     // Workers skip the tasks of a job Redis holds as cancelled.
     auto cancelled = ctx.queues->Acquire()->CancelJob(id);

@@ -320,8 +320,8 @@ bool WebhookSender::Deliver(const JobRecord& job) {
     outcome = WebhookState::kPending;
     next_at_ms = now_ms + WebhookBackoffMs(attempt);
   }
-  auto recorded = store_->RecordWebhookAttempt(job.id, job.finished_at_ms.value_or(0), ToString(outcome),
-                                               result.error, next_at_ms, now_ms);
+  auto recorded = store_->RecordWebhookAttempt(job.id, job.finished_at_ms.value_or(0),
+                                               ToString(outcome), result.error, next_at_ms, now_ms);
   std::string what = fmt::format("webhook of job {} to {}, attempt {}/{}: ", job.id, host, attempt,
                                  options_.max_attempts);
   if (outcome == WebhookState::kDelivered) {

@@ -230,7 +230,9 @@ Result<void> SqlStore::CreateJob(const JobRecord& job, const std::vector<std::st
         {job.id, job.mode, job.status, static_cast<int64_t>(domains.size()), job.created_at_ms,
          OptionalValue(job.started_at_ms), OptionalValue(job.finished_at_ms),
          job.options_json.empty() ? std::string("{}") : job.options_json, job.fallback_reason,
-         webhook_url, std::string(ToString(webhook_url.empty() ? WebhookState::kNone : WebhookState::kPending))});
+         webhook_url,
+         std::string(
+             ToString(webhook_url.empty() ? WebhookState::kNone : WebhookState::kPending))});
     if (!inserted) return tl::unexpected(inserted.error());
     return InsertTasks(job.id, domains);
   });
@@ -427,13 +429,14 @@ Result<bool> SqlStore::PutProfile(const StoredProfile& profile) {
   if (!ParseApprovalState(profile.approval)) {
     return Fail(ErrorCode::kUsage, fmt::format("invalid approval '{}'", profile.approval));
   }
-  std::vector<SqlValue> task = {profile.job_id,
-                                profile.domain,
-                                int64_t{profile.input_index},
-                                std::string(ToString(profile.ok ? TaskState::kDone : TaskState::kFailed)),
-                                profile.ok ? std::string() : profile.error_code,
-                                profile.ok ? std::string() : profile.error_message,
-                                profile.updated_at_ms};
+  std::vector<SqlValue> task = {
+      profile.job_id,
+      profile.domain,
+      int64_t{profile.input_index},
+      std::string(ToString(profile.ok ? TaskState::kDone : TaskState::kFailed)),
+      profile.ok ? std::string() : profile.error_code,
+      profile.ok ? std::string() : profile.error_message,
+      profile.updated_at_ms};
   std::vector<SqlValue> row = {profile.job_id,
                                profile.domain,
                                int64_t{profile.input_index},

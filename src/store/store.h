@@ -41,7 +41,8 @@ inline constexpr const char* kModeEmbedded = "sequential";
 struct JobRecord {
   std::string id;
   std::string mode;  // kModeParallel | kModeEmbedded
-  std::string status = ToString(JobStatus::kPending);  // a JobStatus word
+  // The job's JobStatus word.
+  std::string status = ToString(JobStatus::kPending);
   int64_t total = 0;      // distinct domains in the job
   int64_t completed = 0;  // read only: tasks done (profile ok)
   int64_t failed = 0;     // read only: tasks failed (incl. dead-lettered)
@@ -53,7 +54,8 @@ struct JobRecord {
   // The completion webhook (options.webhook_url; src/api/webhook.h). Read
   // only: CreateJob takes the URL from options_json, the sender the rest.
   std::string webhook_url;              // "" none
-  std::string webhook_status = ToString(WebhookState::kNone);  // a WebhookState word
+  // The webhook's WebhookState word.
+  std::string webhook_status = ToString(WebhookState::kNone);
   int webhook_attempts = 0;             // POSTs made for the current completion
   int64_t webhook_next_at_ms = 0;       // due time of the next attempt (pending)
   std::string webhook_last_error;       // "" until an attempt failed
@@ -64,7 +66,8 @@ struct TaskRecord {
   std::string job_id;
   std::string domain;
   int input_index = 0;            // position in the job's domain list
-  std::string state = ToString(TaskState::kPending);  // a TaskState word
+  // The task's TaskState word.
+  std::string state = ToString(TaskState::kPending);
   int attempts = 0;               // times handed to a runner
   std::string error_code;         // "" unless failed
   std::string error_message;
@@ -80,7 +83,8 @@ struct StoredProfile {
   std::string error_code;  // "" when ok
   std::string error_message;
   std::string profile_json;  // ProfileToJson(...).dump()
-  std::string approval = ToString(ApprovalState::kPending);  // an ApprovalState word
+  // The profile's ApprovalState word.
+  std::string approval = ToString(ApprovalState::kPending);
   std::string edited_json;  // fields the reviewer changed, "" if none
   std::string reviewed_by;  // "" until approved/rejected
   std::optional<int64_t> reviewed_at_ms;
