@@ -56,39 +56,54 @@ enum class WebhookState { kNone, kPending, kDelivered, kFailed };
 
 constexpr const char* ToString(JobStatus s) {
   switch (s) {
-    case JobStatus::kPending: return TRAWL_WORD_PENDING;
-    case JobStatus::kProcessing: return TRAWL_WORD_PROCESSING;
-    case JobStatus::kCompleted: return TRAWL_WORD_COMPLETED;
-    case JobStatus::kCancelled: return TRAWL_WORD_CANCELLED;
+    case JobStatus::kPending:
+      return TRAWL_WORD_PENDING;
+    case JobStatus::kProcessing:
+      return TRAWL_WORD_PROCESSING;
+    case JobStatus::kCompleted:
+      return TRAWL_WORD_COMPLETED;
+    case JobStatus::kCancelled:
+      return TRAWL_WORD_CANCELLED;
   }
   return "";
 }
 
 constexpr const char* ToString(TaskState s) {
   switch (s) {
-    case TaskState::kPending: return TRAWL_WORD_PENDING;
-    case TaskState::kProcessing: return TRAWL_WORD_PROCESSING;
-    case TaskState::kDone: return TRAWL_WORD_DONE;
-    case TaskState::kFailed: return TRAWL_WORD_FAILED;
+    case TaskState::kPending:
+      return TRAWL_WORD_PENDING;
+    case TaskState::kProcessing:
+      return TRAWL_WORD_PROCESSING;
+    case TaskState::kDone:
+      return TRAWL_WORD_DONE;
+    case TaskState::kFailed:
+      return TRAWL_WORD_FAILED;
   }
   return "";
 }
 
 constexpr const char* ToString(ApprovalState s) {
   switch (s) {
-    case ApprovalState::kPending: return TRAWL_WORD_PENDING;
-    case ApprovalState::kApproved: return TRAWL_WORD_APPROVED;
-    case ApprovalState::kRejected: return TRAWL_WORD_REJECTED;
+    case ApprovalState::kPending:
+      return TRAWL_WORD_PENDING;
+    case ApprovalState::kApproved:
+      return TRAWL_WORD_APPROVED;
+    case ApprovalState::kRejected:
+      return TRAWL_WORD_REJECTED;
   }
   return "";
 }
 
 constexpr const char* ToString(WebhookState s) {
   switch (s) {
-    case WebhookState::kNone: return TRAWL_WORD_NONE;
-    case WebhookState::kPending: return TRAWL_WORD_PENDING;
-    case WebhookState::kDelivered: return TRAWL_WORD_DELIVERED;
-    case WebhookState::kFailed: return TRAWL_WORD_FAILED;
+    case WebhookState::kNone:
+      return TRAWL_WORD_NONE;
+    case WebhookState::kPending:
+      return TRAWL_WORD_PENDING;
+    case WebhookState::kDelivered:
+      return TRAWL_WORD_DELIVERED;
+    case WebhookState::kFailed:
+      return TRAWL_WORD_FAILED;
   }
   return "";
 }

@@ -30,8 +30,8 @@ TEST(StatesTest, EveryWordParsesBack) {
                  JobStatus::kCancelled}) {
     EXPECT_EQ(ParseJobStatus(ToString(s)), s);
   }
-  for (auto s : {TaskState::kPending, TaskState::kProcessing, TaskState::kDone,
-                 TaskState::kFailed}) {
+  for (auto s :
+       {TaskState::kPending, TaskState::kProcessing, TaskState::kDone, TaskState::kFailed}) {
     EXPECT_EQ(ParseTaskState(ToString(s)), s);
   }
   for (auto s : {ApprovalState::kPending, ApprovalState::kApproved, ApprovalState::kRejected}) {
