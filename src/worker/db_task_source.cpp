@@ -59,9 +59,13 @@ Result<std::vector<ClaimedTask>> DbTaskSource::Claim(int count, int block_ms) {
       s.in_hand += static_cast<int64_t>(tasks->size());
       std::vector<ClaimedTask> out;
       out.reserve(tasks->size());
+      // Always the first attempt: tasks.attempts also counts claims a
+      // graceful stop handed back uncrawled, so it cannot tell a domain that
+      // kills the server from a server restarted often, and embedded jobs
+      // have never been dead-lettered for it.
       for (TaskRecord& t : *tasks) {
         out.push_back(ClaimedTask{id + "\t" + t.domain, s.job, std::move(t.domain), t.input_index,
-                                  std::max(t.attempts, 1), "", ""});
+                                  1, "", ""});
       }
       return out;
     }
