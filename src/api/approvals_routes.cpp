@@ -296,7 +296,8 @@ ApiResult<ReviewRequest> ParseReviewRequest(std::string_view text, int64_t max_d
     return BadRequest("field 'action' must be 'approve' or 'reject', not '" + *action + "'");
   }
   out.action = *action;
-  out.approval = out.action == "approve" ? "approved" : "rejected";
+  out.approval =
+      ToString(out.action == "approve" ? ApprovalState::kApproved : ApprovalState::kRejected);
   if (auto it = body.find("reviewer"); it != body.end() && !it->is_null()) {
     auto reviewer = RequiredString(body, "reviewer");
     if (!reviewer) return tl::unexpected(reviewer.error());
@@ -323,7 +324,7 @@ tl::expected<void, ApiResponse> CheckEditsArePending(Store& store, const ReviewR
   for (const auto& [domain, edit] : review.edits) {
     auto stored = store.GetProfile(review.job_id, domain);
     if (!stored) return tl::unexpected(DatabaseFailure(stored.error()));
-    if (!*stored || (*stored)->approval != "pending") {
+    if (!*stored || !Is((*stored)->approval, ApprovalState::kPending)) {
       return tl::unexpected(ErrorResponse(
           400, "bad_request",
           "edits['" + domain + "']: no pending profile of the job has that domain, and \"all\" " +
@@ -392,7 +393,7 @@ Result<ReviewOutcome> ReviewAllPending(Store& store, const ReviewRequest& review
     if (edit.empty()) continue;
     auto stored = store.GetProfile(review.job_id, domain);
     if (!stored) return tl::unexpected(stored.error());
-    if (!*stored || (*stored)->approval != "pending") continue;
+    if (!*stored || !Is((*stored)->approval, ApprovalState::kPending)) continue;
     std::string edited;
     auto merged = MergedEdit(store, review.job_id, domain, edit);
     if (!merged) return tl::unexpected(merged.error());
@@ -437,9 +438,8 @@ ApiResponse HandleListApprovals(ApiContext& ctx, const ApiRequest& request) {
     return ErrorResponse(400, "bad_request",
                          "parameter 'job_id' is required (the approval queue is per job)");
   }
-  std::string state = request.Query("state").value_or("pending");
-  constexpr const char* kStates[] = {"pending", "approved", "rejected"};
-  if (!OneOf(state, kStates)) {
+  std::string state = request.Query("state").value_or(ToString(ApprovalState::kPending));
+  if (!ParseApprovalState(state)) {
     return ErrorResponse(
         400, "bad_request",
         "parameter 'state' must be pending, approved or rejected, not '" + state + "'");

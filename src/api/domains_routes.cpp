@@ -13,7 +13,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kStates[] = {"pending", "processing", "done", "failed"};
+constexpr const char* kStates[] = {ToString(TaskState::kPending), ToString(TaskState::kProcessing),
+                                   ToString(TaskState::kDone), ToString(TaskState::kFailed)};
 
 json DomainEntry(const TaskRecord& task, const std::optional<StoredProfile>& profile) {
   json entry = {{"domain", task.domain},
@@ -70,7 +71,7 @@ ApiResponse HandleDomains(ApiContext& ctx, const ApiRequest& request) {
   json domains = json::array();
   for (const TaskRecord& task : tasks) {
     std::optional<StoredProfile> profile;
-    if (task.state == "done" || task.state == "failed") {
+    if (Is(task.state, TaskState::kDone) || Is(task.state, TaskState::kFailed)) {
       auto stored = ctx.store->GetProfile(id, task.domain);
       if (!stored) return ErrorResponse(FromLibraryError(stored.error(), "database"));
       profile = std::move(*stored);

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/states.h"
+
 namespace trawl::api {
 namespace {
 
@@ -85,7 +87,8 @@ void EventHub::PublishJson(const std::string& json) {
   }
   if (*type == "progress" && !doc.contains("job_status")) {
     int64_t done = doc.value("completed", int64_t{0}) + doc.value("failed", int64_t{0});
-    doc["job_status"] = done >= doc.value("total", int64_t{0}) ? "completed" : "processing";
+    doc["job_status"] = ToString(done >= doc.value("total", int64_t{0}) ? JobStatus::kCompleted
+                                                                        : JobStatus::kProcessing);
   }
   auto job_status = doc.find("job_status");
   Publish({job->get<std::string>(), type->get<std::string>(),

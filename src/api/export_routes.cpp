@@ -150,7 +150,8 @@ ApiResponse HandleExport(ApiContext& ctx, const ApiRequest& request) {
   state->ctx = &ctx;
   state->format = format->format;
   state->query.job_id = job_id;
-  state->query.approval = approved == "1" || approved == "true" ? "approved" : "";
+  state->query.approval =
+      approved == "1" || approved == "true" ? ToString(ApprovalState::kApproved) : "";
   state->query.limit = kExportPage;
   state->query.offset = 0;
   state->max_pages = job->total / kExportPage + 2;

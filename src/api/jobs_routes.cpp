@@ -3,9 +3,9 @@
 // so a 4xx leaves nothing stored or queued.
 #include <fmt/core.h>
 
-#include <cmath>
 #include <unordered_map>
 
+#include "api/job_view.h"
 #include "api/request_parsing.h"
 #include "api/routes.h"
 #include "core/clock.h"
@@ -15,28 +15,6 @@ namespace trawl::api {
 using nlohmann::json;
 
 namespace {
-
-double Round2(double x) { return std::round(x * 100.0) / 100.0; }
-
-// Domains finished per minute since the job started (until it finished).
-double DomainsPerMinute(const JobRecord& job, int64_t now_ms) {
-  if (!job.started_at_ms) return 0;
-  int64_t end = job.finished_at_ms.value_or(now_ms);
-  double minutes = static_cast<double>(end - *job.started_at_ms) / 60'000.0;
-  if (minutes <= 0) return 0;
-  return Round2(static_cast<double>(job.completed + job.failed) / minutes);
-}
-
-// The job's completion webhook (api/webhook.h), null when it has none.
-json WebhookToJson(const JobRecord& job) {
-  if (job.webhook_url.empty()) return nullptr;
-  return {
-      {"url", job.webhook_url},
-      {"status", job.webhook_status},
-      {"attempts", job.webhook_attempts},
-      {"last_error", job.webhook_last_error.empty() ? json(nullptr) : json(job.webhook_last_error)},
-      {"delivered_at", IsoOrNull(job.webhook_delivered_at_ms)}};
-}
 
 ApiResponse DatabaseError(const Error& error) {
   return ErrorResponse(FromLibraryError(error, "database"));
@@ -101,27 +79,21 @@ json ProfileForClient(const StoredProfile& stored) {
   return profile;
 }
 
-json JobToJson(const JobRecord& job, int64_t now_ms) {
-  return {
-      {"job_id", job.id},
-      {"status", job.status},
-      {"mode", job.mode},
-      {"total", job.total},
-      {"completed", job.completed},
-      {"failed", job.failed},
-      {"created_at", IsoOrNull(job.created_at_ms)},
-      {"started_at", IsoOrNull(job.started_at_ms)},
-      {"finished_at", IsoOrNull(job.finished_at_ms)},
-      {"domains_per_minute", DomainsPerMinute(job, now_ms)},
-      {"fallback_reason", job.fallback_reason.empty() ? json(nullptr) : json(job.fallback_reason)},
-      {"webhook", WebhookToJson(job)}};
-}
-
 tl::expected<JobRecord, ApiResponse> LoadJob(ApiContext& ctx, const std::string& id) {
   auto job = ctx.store->GetJob(id);
   if (!job) return tl::unexpected(DatabaseError(job.error()));
   if (!*job) return tl::unexpected(ErrorResponse(404, "not_found", "no job with id '" + id + "'"));
   return std::move(**job);
+}
+
+JobView LoadJobView(ApiContext& ctx, const JobRecord& stored) {
+  if (stored.mode != kModeParallel || !ctx.queues->configured()) {
+    return BuildJobView(stored, nullptr);
+  }
+  auto lease = ctx.queues->Acquire();
+  auto live = lease->GetJob(stored.id);
+  // Redis away, or the job not in it: the database's facts stand in.
+  return BuildJobView(stored, live && *live ? &**live : nullptr);
 }
 
 // --- the handlers ------------------------------------------------------------
@@ -146,7 +118,7 @@ ApiResponse HandleProcess(ApiContext& ctx, const ApiRequest& request, bool paral
 
   JobRecord job;
   job.id = RandomHexId(8);
-  job.status = "pending";
+  job.status = ToString(JobStatus::kPending);
   job.total = static_cast<int64_t>(domains.size());
   job.created_at_ms = NowMs();
   job.options_json = parsed->options_json;
@@ -164,15 +136,8 @@ ApiResponse HandleProcess(ApiContext& ctx, const ApiRequest& request, bool paral
     return DatabaseError(created.error());
 
   if (in_redis) {
-    QueueJob queued;
-    queued.id = job.id;
-    queued.status = job.status;
-    queued.mode = job.mode;
-    queued.total = job.total;
-    queued.created_at_ms = job.created_at_ms;
-    queued.options_json = job.options_json;
     auto enqueued = (*lease)->EnsureGroup();
-    if (enqueued) enqueued = (*lease)->CreateJob(queued, domains);
+    if (enqueued) enqueued = (*lease)->CreateJob(ToQueueJob(job), domains);
     if (!enqueued) {
       // Redis answered the ping but not the enqueue (it went away, or is
       // out of memory under noeviction): the job still runs, embedded.
@@ -208,36 +173,19 @@ ApiResponse HandleProcess(ApiContext& ctx, const ApiRequest& request, bool paral
 tl::expected<json, ApiResponse> JobStatusView(ApiContext& ctx, const std::string& id) {
   auto loaded = LoadJob(ctx, id);
   if (!loaded) return tl::unexpected(loaded.error());
-  JobRecord job = std::move(*loaded);
-
-  // A parallel job's live counters are in Redis (the store's catch up as
-  // workers store profiles); the store's stand in while Redis is away.
-  std::string counters_from = "database";
-  if (job.mode == kModeParallel && ctx.queues->configured()) {
-    auto lease = ctx.queues->Acquire();
-    auto queued = lease->GetJob(id);
-    if (queued && *queued) {
-      const QueueJob& q = **queued;
-      counters_from = "redis";
-      if (!q.status.empty()) job.status = q.status;
-      job.total = q.total;
-      job.completed = q.completed;
-      job.failed = q.failed;
-      if (q.started_at_ms > 0) job.started_at_ms = q.started_at_ms;
-      if (q.finished_at_ms > 0) job.finished_at_ms = q.finished_at_ms;
-    }
-  }
-  auto approved_total = ctx.store->CountProfiles(id, "approved");
+  JobView job_view = LoadJobView(ctx, *loaded);
+  const JobRecord& job = job_view.job;
+  auto approved_total = ctx.store->CountProfiles(id, ToString(ApprovalState::kApproved));
   if (!approved_total) return tl::unexpected(DatabaseError(approved_total.error()));
-  auto pending_approval = ctx.store->CountProfiles(id, "pending");
+  auto pending_approval = ctx.store->CountProfiles(id, ToString(ApprovalState::kPending));
   if (!pending_approval) return tl::unexpected(DatabaseError(pending_approval.error()));
 
-  json view = JobToJson(job, NowMs());
-  view["counters_from"] = counters_from;
+  json view = JobViewToJson(job_view, NowMs());
+  view["counters_from"] = job_view.counters_from;
   view["approved_total"] = *approved_total;
   view["pending_approval"] = *pending_approval;
   if (job.mode == kModeEmbedded) {
-    auto processing = ctx.store->CountTasks(id, "processing");
+    auto processing = ctx.store->CountTasks(id, ToString(TaskState::kProcessing));
     if (processing) view["in_flight"] = *processing;
   }
   return view;
@@ -254,7 +202,7 @@ ApiResponse HandleStatus(ApiContext& ctx, const ApiRequest& request) {
   if (paging->limit > 0) {
     ProfileQuery query;
     query.job_id = id;
-    query.approval = "approved";
+    query.approval = ToString(ApprovalState::kApproved);
     query.limit = paging->limit;
     query.offset = paging->offset;
     auto listed = ctx.store->ListProfiles(query);
@@ -293,24 +241,21 @@ ApiResponse HandleCancel(ApiContext& ctx, const ApiRequest& request) {
   auto loaded = LoadJob(ctx, id);
   if (!loaded) return loaded.error();
   const JobRecord& job = *loaded;
-  std::string status = job.status;
-  std::optional<QueuePool::Lease> lease;
-  if (job.mode == kModeParallel && ctx.queues->configured()) {
-    lease.emplace(ctx.queues->Acquire());
-    // Redis turns a parallel job completed before the store hears of it.
-    auto queued = (*lease)->GetJob(id);
-    if (queued && *queued && !(*queued)->status.empty()) status = (*queued)->status;
-  }
-  if (status == "completed") {
+  // Redis turns a parallel job completed before the store hears of it.
+  const std::string status = LoadJobView(ctx, job).job.status;
+  if (Is(status, JobStatus::kCompleted)) {
     return ErrorResponse(409, "job_finished", "job '" + id + "' is already completed");
   }
-  auto changed = ctx.store->MarkJobFinished(id, "cancelled", NowMs());
+  auto changed = ctx.store->MarkJobFinished(id, ToString(JobStatus::kCancelled), NowMs());
   if (!changed) return DatabaseError(changed.error());
   ApiResponse res;
-  res.body = {{"job_id", id}, {"status", "cancelled"}, {"mode", job.mode}, {"changed", *changed}};
-  if (lease) {
+  res.body = {{"job_id", id},
+              {"status", ToString(JobStatus::kCancelled)},
+              {"mode", job.mode},
+              {"changed", *changed}};
+  if (job.mode == kModeParallel && ctx.queues->configured()) {
     // Workers skip the tasks of a job Redis holds as cancelled.
-    auto cancelled = (*lease)->CancelJob(id);
+    auto cancelled = ctx.queues->Acquire()->CancelJob(id);
     if (!cancelled) res.body["warning"] = "redis: " + cancelled.error().message;
   } else {
     ctx.runner->Wake();
@@ -324,7 +269,7 @@ ApiResponse HandleRetry(ApiContext& ctx, const ApiRequest& request) {
   auto loaded = LoadJob(ctx, id);
   if (!loaded) return loaded.error();
   const JobRecord& job = *loaded;
-  if (job.status == "cancelled") {
+  if (Is(job.status, JobStatus::kCancelled)) {
     return ErrorResponse(409, "job_cancelled",
                          "job '" + id + "' was cancelled; submit its domains again");
   }
@@ -336,7 +281,7 @@ ApiResponse HandleRetry(ApiContext& ctx, const ApiRequest& request) {
     if (!problem.empty())
       return ErrorResponse(503, "redis_unavailable", "cannot retry a parallel job: " + problem);
   }
-  auto failed = AllTasks(*ctx.store, id, "failed", job.total);
+  auto failed = AllTasks(*ctx.store, id, ToString(TaskState::kFailed), job.total);
   if (!failed) return DatabaseError(failed.error());
   std::unordered_map<std::string, int> index_of;
   for (const TaskRecord& t : *failed) index_of[t.domain] = t.input_index;
@@ -348,7 +293,7 @@ ApiResponse HandleRetry(ApiContext& ctx, const ApiRequest& request) {
       {"job_id", id}, {"retried", reopened->size()}, {"mode", job.mode}, {"status", job.status}};
   if (reopened->empty()) return res;
   if (auto ok = ctx.store->ReopenJob(id); !ok) return DatabaseError(ok.error());
-  res.body["status"] = "processing";
+  res.body["status"] = ToString(JobStatus::kProcessing);
   if (parallel) {
     std::vector<int> indexes;
     indexes.reserve(reopened->size());
@@ -379,7 +324,9 @@ ApiResponse HandleListJobs(ApiContext& ctx, const ApiRequest& request) {
     auto listed = ctx.store->ListJobs(paging->limit, paging->offset);
     if (!listed) return DatabaseError(listed.error());
     int64_t now_ms = NowMs();
-    for (const JobRecord& job : *listed) jobs.push_back(JobToJson(job, now_ms));
+    for (const JobRecord& job : *listed) {
+      jobs.push_back(JobViewToJson(BuildJobView(job, nullptr), now_ms));
+    }
   }
   auto total = ctx.store->CountJobs();
   if (!total) return DatabaseError(total.error());

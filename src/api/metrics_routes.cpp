@@ -90,18 +90,24 @@ void RenderDatabase(const DatabaseFigures& db, MetricsText& out) {
   out.Sample("trawl_database_up", {}, int64_t{db.up ? 1 : 0});
   if (!db.up) return;
 
-  std::map<std::string, int64_t> jobs = {
-      {"pending", 0}, {"processing", 0}, {"completed", 0}, {"cancelled", 0}};
+  std::map<std::string, int64_t> jobs;
+  for (JobStatus s : {JobStatus::kPending, JobStatus::kProcessing, JobStatus::kCompleted,
+                      JobStatus::kCancelled}) {
+    jobs[ToString(s)] = 0;
+  }
   for (const StatusCount& s : db.jobs) jobs[s.status] += s.count;
   out.Family("trawl_jobs", "gauge", "Jobs in the database by status.");
   for (const auto& [status, n] : jobs) out.Sample("trawl_jobs", {{"status", status}}, n);
 
-  std::map<std::string, int64_t> states = {
-      {"pending", 0}, {"processing", 0}, {"done", 0}, {"failed", 0}};
+  std::map<std::string, int64_t> states;
+  for (TaskState s :
+       {TaskState::kPending, TaskState::kProcessing, TaskState::kDone, TaskState::kFailed}) {
+    states[ToString(s)] = 0;
+  }
   std::map<std::string, int64_t> failed_by_code;
   for (const TaskOutcomeCount& t : db.tasks) {
     states[t.state] += t.count;
-    if (t.state != "failed") continue;
+    if (!Is(t.state, TaskState::kFailed)) continue;
     failed_by_code[t.error_code.empty() ? "unknown" : t.error_code] += t.count;
   }
   out.Family("trawl_domains", "gauge",

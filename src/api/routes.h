@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "api/context.h"
+#include "api/job_view.h"
 #include "api/json_error.h"
 
 namespace trawl::api {
@@ -46,11 +47,6 @@ std::vector<std::pair<std::string, std::string>> RouteTable();
 // --- views shared by the route files (jobs_routes.cpp) ------------------------
 // An ISO 8601 UTC time, or null for an unset (or non-positive) time.
 nlohmann::json IsoOrNull(std::optional<int64_t> ms);
-// The job as the status and jobs-list routes show it: job_id, status, mode,
-// total, completed, failed, created_at, started_at, finished_at,
-// domains_per_minute, fallback_reason, webhook (null, or its url, status,
-// attempts, last_error, delivered_at). Cannot fail.
-nlohmann::json JobToJson(const JobRecord& job, int64_t now_ms);
 // The profile as clients see it: the stored profile JSON with the reviewer's
 // edits (edited_json) laid over it, key by key. Cannot fail: a profile that
 // does not parse shows as {domain, status}.
@@ -58,6 +54,10 @@ nlohmann::json ProfileForClient(const StoredProfile& stored);
 // The job `id` from the store; on failure the response to send: 404
 // not_found for an unknown job, 503/500 for a database error.
 tl::expected<JobRecord, ApiResponse> LoadJob(ApiContext& ctx, const std::string& id);
+// The view of a loaded job (job_view.h): Redis's live facts laid over the
+// database's for a parallel job; the database's alone when Redis is not
+// configured, away, or lacks the job. Cannot fail.
+JobView LoadJobView(ApiContext& ctx, const JobRecord& stored);
 
 // The job as GET /api/status/{id} shows it, without approved_data (also the
 // data of the SSE `job` event): live counters from Redis for a parallel job,

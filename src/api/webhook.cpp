@@ -16,7 +16,9 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "api/job_view.h"
 #include "core/clock.h"
+#include "core/states.h"
 #include "core/url.h"
 #include "fetch/address_guard.h"
 
@@ -44,11 +46,6 @@ std::string Hex(const unsigned char* bytes, size_t n) {
     out.push_back(kDigits[bytes[i] & 0xf]);
   }
   return out;
-}
-
-nlohmann::json IsoOrNull(const std::optional<int64_t>& ms) {
-  if (!ms || *ms <= 0) return nullptr;
-  return FormatIsoTime(*ms);
 }
 
 // The receiver's host, for log lines: the URL's path and query may hold a
@@ -177,16 +174,15 @@ int64_t WebhookBackoffMs(int failed_attempts) {
 }
 
 std::string WebhookPayload(const JobRecord& job) {
-  nlohmann::json body = {{"event", kWebhookEvent},
-                         {"job_id", job.id},
-                         {"status", job.status},
-                         {"mode", job.mode},
-                         {"total", job.total},
-                         {"completed", job.completed},
-                         {"failed", job.failed},
-                         {"created_at", IsoOrNull(job.created_at_ms)},
-                         {"finished_at", IsoOrNull(job.finished_at_ms)},
-                         {"results_url", "/api/jobs/" + job.id + "/results"}};
+  // The job view's fields (job_view.h): a finished job's facts are all in the
+  // database, whichever mode ran it (the workers record the completion).
+  nlohmann::json view = api::JobViewToJson(api::BuildJobView(job, nullptr), NowMs());
+  nlohmann::json body = {{"event", kWebhookEvent}};
+  for (const char* key :
+       {"job_id", "status", "mode", "total", "completed", "failed", "created_at", "finished_at"}) {
+    body[key] = std::move(view[key]);
+  }
+  body["results_url"] = "/api/jobs/" + job.id + "/results";
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -315,22 +311,22 @@ bool WebhookSender::Deliver(const JobRecord& job) {
   WebhookResult result = PostWebhook(job.webhook_url, WebhookPayload(job), options_, &stop_);
   if (result.cancelled) return false;
   const int attempt = job.webhook_attempts + 1;
-  std::string outcome = "failed";
+  WebhookState outcome = WebhookState::kFailed;
   int64_t next_at_ms = 0;
   int64_t now_ms = NowMs();
   if (result.delivered) {
-    outcome = "delivered";
+    outcome = WebhookState::kDelivered;
   } else if (result.retryable && attempt < options_.max_attempts) {
-    outcome = "pending";
+    outcome = WebhookState::kPending;
     next_at_ms = now_ms + WebhookBackoffMs(attempt);
   }
-  auto recorded = store_->RecordWebhookAttempt(job.id, job.finished_at_ms.value_or(0), outcome,
-                                               result.error, next_at_ms, now_ms);
+  auto recorded = store_->RecordWebhookAttempt(job.id, job.finished_at_ms.value_or(0),
+                                               ToString(outcome), result.error, next_at_ms, now_ms);
   std::string what = fmt::format("webhook of job {} to {}, attempt {}/{}: ", job.id, host, attempt,
                                  options_.max_attempts);
-  if (outcome == "delivered") {
+  if (outcome == WebhookState::kDelivered) {
     what += fmt::format("delivered (HTTP {})", result.http_status);
-  } else if (outcome == "pending") {
+  } else if (outcome == WebhookState::kPending) {
     what +=
         fmt::format("{}; next attempt in {} s", result.error, (next_at_ms - now_ms + 999) / 1000);
   } else {

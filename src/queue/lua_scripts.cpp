@@ -1,9 +1,31 @@
 #include "queue/lua_scripts.h"
 
 #include <string>
+#include <utility>
+
+#include "core/states.h"
 
 namespace trawl::lua {
 namespace {
+
+// The job status words (core/states.h) spliced into a script's text once, at
+// load time: a script says $JOB_COMPLETED where it means the word 'completed'.
+std::string WithStates(std::string text) {
+  const std::pair<const char*, JobStatus> kTokens[] = {
+      {"$JOB_PENDING", JobStatus::kPending},
+      {"$JOB_PROCESSING", JobStatus::kProcessing},
+      {"$JOB_COMPLETED", JobStatus::kCompleted},
+      {"$JOB_CANCELLED", JobStatus::kCancelled},
+  };
+  for (const auto& [token, status] : kTokens) {
+    std::string word = std::string("'") + ToString(status) + "'";
+    for (size_t at = text.find(token); at != std::string::npos; at = text.find(token, at)) {
+      text.replace(at, std::string(token).size(), word);
+      at += word.size();
+    }
+  }
+  return text;
+}
 
 // Shared by Complete and DeadLetter: counts one domain, returns {counted,
 // finished, completed, failed, total}; the caller acknowledges the entry. A
@@ -32,13 +54,13 @@ local function count(job, done, job_id, domain, ok, now, channel)
   else
     s[2] = redis.call('HINCRBY', job, 'failed', 1)
   end
-  if s[4] == 'pending' then
-    s[4] = 'processing'
+  if s[4] == $JOB_PENDING then
+    s[4] = $JOB_PROCESSING
     redis.call('HSET', job, 'status', s[4], 'started_at', now)
   end
   local finished = 0
-  if s[4] == 'processing' and s[1] + s[2] >= s[3] then
-    s[4] = 'completed'
+  if s[4] == $JOB_PROCESSING and s[1] + s[2] >= s[3] then
+    s[4] = $JOB_COMPLETED
     finished = 1
     redis.call('HSET', job, 'status', s[4], 'finished_at', now)
   end
@@ -62,7 +84,7 @@ const RedisScript& Complete() {
   // One XACK and one XDEL for the whole batch: XDEL of a stream's first
   // entry rescans for the new first id, so one call per entry would cost
   // that scan every time.
-  static const RedisScript script(std::string(kCountBody) + R"lua(
+  static const RedisScript script(WithStates(std::string(kCountBody) + R"lua(
 local out, ids = {}, {}
 for i = 0, (#KEYS - 1) / 2 - 1 do
   local a = 4 + 4 * i
@@ -73,12 +95,12 @@ for i = 0, (#KEYS - 1) / 2 - 1 do
 end
 ack(KEYS[1], ARGV[1], ids)
 return out
-)lua");
+)lua"));
   return script;
 }
 
 const RedisScript& DeadLetter() {
-  static const RedisScript script(std::string(kCountBody) + R"lua(
+  static const RedisScript script(WithStates(std::string(kCountBody) + R"lua(
 local r = count(KEYS[2], KEYS[3], ARGV[3], ARGV[4], false, ARGV[5], ARGV[6])
 if r[1] == 1 then
   redis.call('XADD', KEYS[4], '*', 'job', ARGV[3], 'domain', ARGV[4], 'index', ARGV[7],
@@ -88,7 +110,7 @@ if r[1] == 1 then
 end
 if ARGV[2] ~= '' then ack(KEYS[1], ARGV[1], {ARGV[2]}) end
 return r
-)lua");
+)lua"));
   return script;
 }
 
@@ -146,25 +168,25 @@ return #due
 }
 
 const RedisScript& Cancel() {
-  static const RedisScript script(R"lua(
+  static const RedisScript script(WithStates(R"lua(
 local status = redis.call('HGET', KEYS[1], 'status')
-if not status or status == 'completed' then return 0 end
-if status ~= 'cancelled' then
-  redis.call('HSET', KEYS[1], 'status', 'cancelled', 'finished_at', ARGV[1])
+if not status or status == $JOB_COMPLETED then return 0 end
+if status ~= $JOB_CANCELLED then
+  redis.call('HSET', KEYS[1], 'status', $JOB_CANCELLED, 'finished_at', ARGV[1])
   local v = redis.call('HMGET', KEYS[1], 'completed', 'failed', 'total')
   redis.call('PUBLISH', ARGV[2], cjson.encode({
-    type = 'job', job_id = ARGV[3], job_status = 'cancelled',
+    type = 'job', job_id = ARGV[3], job_status = $JOB_CANCELLED,
     completed = tonumber(v[1]) or 0, failed = tonumber(v[2]) or 0, total = tonumber(v[3]) or 0}))
 end
 return 1
-)lua");
+)lua"));
   return script;
 }
 
 const RedisScript& RetryDomains() {
   // Only domains in the done set are re-enqueued: one that was never counted
   // is still queued or in a worker's hands, and a second task would be waste.
-  static const RedisScript script(R"lua(
+  static const RedisScript script(WithStates(R"lua(
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local n = 0
 for i = 2, #ARGV - 1, 2 do
@@ -180,11 +202,11 @@ for i = 2, #ARGV - 1, 2 do
   end
 end
 if n > 0 then
-  redis.call('HSET', KEYS[1], 'status', 'processing')
+  redis.call('HSET', KEYS[1], 'status', $JOB_PROCESSING)
   redis.call('HDEL', KEYS[1], 'finished_at')
 end
 return n
-)lua");
+)lua"));
   return script;
 }
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/clock.h"
+#include "core/states.h"
 #include "queue/lua_scripts.h"
 #include "queue/reply_util.h"
 
@@ -61,7 +62,8 @@ Result<void> TaskQueue::CreateJob(const QueueJob& job, const std::vector<std::st
   const std::string tasks_key = client_.Key("tasks");
   const auto total = static_cast<int64_t>(domains.size());
   const std::string status =
-      total == 0 ? "completed" : (job.status.empty() ? "pending" : job.status);
+      total == 0 ? ToString(JobStatus::kCompleted)
+                 : (job.status.empty() ? ToString(JobStatus::kPending) : job.status);
   std::vector<std::string> hset{"HSET", job_key};
   const std::pair<const char*, std::string> fields[] = {
       {"status", status},

@@ -20,6 +20,11 @@
 //                    cancelled job, {"type":"job","job_id","job_status":
 //                    "cancelled","completed","failed","total"}
 //
+// Ownership (docs/operations.md): Redis owns the queue of a parallel job and
+// its live status and counters (job:<id>, the done set); the database owns
+// the job itself, its options and profiles (store.h). The API's job view
+// (api/job_view.h) lays these live facts over the database's.
+//
 // Delivery is at least once. A task is acknowledged (XACK + XDEL) only by
 // Complete, Retry or DeadLetter, i.e. after its profile is stored; a worker
 // that dies leaves its tasks pending and Claim hands them to another worker
@@ -53,7 +58,7 @@ struct QueuedTask {
 // A job as Redis holds it (hash job:<id>).
 struct QueueJob {
   std::string id;
-  std::string status;     // pending|processing|completed|cancelled
+  std::string status;     // a JobStatus word (core/states.h)
   std::string mode;
   int64_t total = 0;
   int64_t completed = 0;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/clock.h"
+#include "core/states.h"
 #include "queue/lua_scripts.h"
 #include "queue/reply_util.h"
 #include "queue/task_queue.h"
@@ -186,7 +187,7 @@ Result<std::vector<QueuedTask>> PrepareTasks(RedisClient& client, ClaimRead read
     if (tries.is_error()) return tl::unexpected(ReplyError("HINCRBY tries", tries));
     // A completed job has every domain counted, so its task is a repeat
     // (RetryDomains turns the job back to processing in the same step).
-    if (status.is_nil() || status.AsString() == "cancelled" || status.AsString() == "completed") {
+    if (status.is_nil() || IsFinalJobStatus(status.AsString())) {
       drop.push_back(candidates[i].entry_id);
       continue;
     }

@@ -6,6 +6,7 @@
 
 #include <span>
 
+#include "core/states.h"
 #include "store/sql_connection.h"
 
 namespace trawl {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "core/states.h"
 #include "core/url.h"
 #include "store/store.h"
 
@@ -130,7 +131,7 @@ std::string JobOptionsToJson(const JobOptions& options) {
 std::string InitialApproval(const JobOptions& options, const std::string& mode) {
   // DESIGN.md §6: parallel jobs auto-approve, embedded ones queue for review.
   bool approve = options.auto_approve.value_or(mode == kModeParallel);
-  return approve ? "approved" : "pending";
+  return ToString(approve ? ApprovalState::kApproved : ApprovalState::kPending);
 }
 
 }  // namespace trawl

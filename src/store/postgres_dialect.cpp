@@ -94,10 +94,13 @@ constexpr Migration kMigrations[] = {
 // twice and nobody waits for anybody.
 constexpr NamedQuery kClaimTasks = {
     "claim_tasks",
-    "UPDATE tasks SET state = 'processing', attempts = attempts + 1, started_at = $3, "
+    "UPDATE tasks SET state = " TRAWL_Q_PROCESSING
+    ", attempts = attempts + 1, started_at = $3, "
     "finished_at = NULL "
-    "WHERE state = 'pending' AND (job_id, domain) IN ("
-    "  SELECT job_id, domain FROM tasks WHERE job_id = $1 AND state = 'pending' "
+    "WHERE state = " TRAWL_Q_PENDING
+    " AND (job_id, domain) IN ("
+    "  SELECT job_id, domain FROM tasks WHERE job_id = $1 AND state = " TRAWL_Q_PENDING
+    " "
     "  ORDER BY input_index LIMIT $2 FOR UPDATE SKIP LOCKED) "
     "RETURNING job_id, domain, input_index, state, attempts, error_code, error_message, "
     "started_at, finished_at"};
@@ -115,9 +118,12 @@ constexpr NamedQuery kInsertTasks = {
 constexpr NamedQuery kClaimWebhooks = {
     "claim_webhooks",
     "UPDATE jobs SET webhook_next_at = $2 "
-    "WHERE webhook_status = 'pending' AND webhook_next_at <= $1 AND id IN ("
-    "  SELECT id FROM jobs WHERE webhook_status = 'pending' AND webhook_next_at <= $1 "
-    "  AND status IN ('completed', 'cancelled') ORDER BY webhook_next_at, id LIMIT $3 "
+    "WHERE webhook_status = " TRAWL_Q_PENDING
+    " AND webhook_next_at <= $1 AND id IN ("
+    "  SELECT id FROM jobs WHERE webhook_status = " TRAWL_Q_PENDING
+    " AND webhook_next_at <= $1 "
+    "  AND status IN (" TRAWL_Q_COMPLETED ", " TRAWL_Q_CANCELLED
+    ") ORDER BY webhook_next_at, id LIMIT $3 "
     "  FOR UPDATE SKIP LOCKED) "
     "RETURNING id"};
 

@@ -3,6 +3,7 @@
 // each SELECT is what sql_store.cpp reads. Constant data; thread-safe.
 #pragma once
 
+#include "core/states.h"
 #include "store/sql_connection.h"
 
 namespace trawl::queries {
@@ -11,8 +12,10 @@ namespace trawl::queries {
 #define TRAWL_JOB_SELECT                                                                \
   "SELECT j.id, j.mode, j.status, j.total, j.created_at, j.started_at, j.finished_at, " \
   "j.options, j.fallback_reason, "                                                      \
-  "(SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.state = 'done'), "         \
-  "(SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.state = 'failed'), "       \
+  "(SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.state = " TRAWL_Q_DONE     \
+  "), "                                                                                 \
+  "(SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.state = " TRAWL_Q_FAILED   \
+  "), "                                                                                 \
   "j.webhook_url, j.webhook_status, j.webhook_attempts, j.webhook_next_at, "            \
   "j.webhook_last_error, j.webhook_delivered_at FROM jobs j "
 #define TRAWL_TASK_COLUMNS                                                                \
@@ -43,24 +46,28 @@ inline constexpr NamedQuery kListJobs = {
     "list_jobs", TRAWL_JOB_SELECT "ORDER BY j.created_at DESC, j.id DESC LIMIT $1 OFFSET $2"};
 inline constexpr NamedQuery kCountJobs = {"count_jobs", "SELECT count(*) FROM jobs"};
 inline constexpr NamedQuery kMarkJobStarted = {
-    "mark_job_started",
-    "UPDATE jobs SET status = 'processing', started_at = $2 WHERE id = $1 AND status = 'pending'"};
+    "mark_job_started", "UPDATE jobs SET status = " TRAWL_Q_PROCESSING
+                        ", started_at = $2 WHERE id = $1 AND status = " TRAWL_Q_PENDING};
 inline constexpr NamedQuery kMarkJobFinished = {
     "mark_job_finished",
     "UPDATE jobs SET status = $2, finished_at = $3 "
-    "WHERE id = $1 AND status NOT IN ('completed', 'cancelled')"};
+    "WHERE id = $1 AND status NOT IN (" TRAWL_Q_COMPLETED ", " TRAWL_Q_CANCELLED ")"};
 inline constexpr NamedQuery kSetJobMode = {
     "set_job_mode", "UPDATE jobs SET mode = $2, fallback_reason = $3 WHERE id = $1"};
 // A job with a webhook announces its next completion afresh.
 inline constexpr NamedQuery kReopenJob = {
-    "reopen_job",
-    "UPDATE jobs SET status = 'processing', finished_at = NULL, "
-    "webhook_status = CASE WHEN webhook_status = 'none' THEN 'none' ELSE 'pending' END, "
-    "webhook_attempts = 0, webhook_next_at = 0, webhook_last_error = '', "
-    "webhook_delivered_at = NULL WHERE id = $1"};
+    "reopen_job", "UPDATE jobs SET status = " TRAWL_Q_PROCESSING
+                  ", finished_at = NULL, "
+                  "webhook_status = CASE WHEN webhook_status = " TRAWL_Q_NONE " THEN " TRAWL_Q_NONE
+                  " ELSE " TRAWL_Q_PENDING
+                  " END, "
+                  "webhook_attempts = 0, webhook_next_at = 0, webhook_last_error = '', "
+                  "webhook_delivered_at = NULL WHERE id = $1"};
 inline constexpr NamedQuery kUnfinishedEmbeddedJobs = {
     "unfinished_embedded_jobs",
-    "SELECT id FROM jobs WHERE mode = 'sequential' AND status IN ('pending', 'processing') "
+    "SELECT id FROM jobs WHERE mode = 'sequential' AND status IN (" TRAWL_Q_PENDING
+    ", " TRAWL_Q_PROCESSING
+    ") "
     "ORDER BY created_at, id"};
 
 // --- completion webhooks ---------------------------------------------------
@@ -68,27 +75,29 @@ inline constexpr NamedQuery kUnfinishedEmbeddedJobs = {
 // A read before the claim's write transaction: the sender asks every second,
 // and on SQLite a write lock each time would stall the other writers.
 inline constexpr NamedQuery kAnyDueWebhook = {
-    "any_due_webhook",
-    "SELECT 1 FROM jobs WHERE webhook_status = 'pending' AND webhook_next_at <= $1 "
-    "AND status IN ('completed', 'cancelled') LIMIT 1"};
+    "any_due_webhook", "SELECT 1 FROM jobs WHERE webhook_status = " TRAWL_Q_PENDING
+                       " AND webhook_next_at <= $1 "
+                       "AND status IN (" TRAWL_Q_COMPLETED ", " TRAWL_Q_CANCELLED ") LIMIT 1"};
 // $1 job, $2 its finished_at when claimed (0: none), $3 outcome, $4 error,
 // $5 next_at, $6 now.
 inline constexpr NamedQuery kRecordWebhookAttempt = {
     "record_webhook_attempt",
     "UPDATE jobs SET webhook_status = $3, webhook_attempts = webhook_attempts + 1, "
     "webhook_last_error = $4, webhook_next_at = $5, "
-    "webhook_delivered_at = CASE WHEN $3 = 'delivered' THEN $6 ELSE webhook_delivered_at END "
-    "WHERE id = $1 AND webhook_status = 'pending' AND COALESCE(finished_at, 0) = $2"};
+    "webhook_delivered_at = CASE WHEN $3 = " TRAWL_Q_DELIVERED
+    " THEN $6 ELSE webhook_delivered_at END "
+    "WHERE id = $1 AND webhook_status = " TRAWL_Q_PENDING " AND COALESCE(finished_at, 0) = $2"};
 
 // --- tasks -----------------------------------------------------------------
 
 inline constexpr NamedQuery kResetProcessingTasks = {
-    "reset_processing_tasks",
-    "UPDATE tasks SET state = 'pending' WHERE job_id = $1 AND state = 'processing'"};
+    "reset_processing_tasks", "UPDATE tasks SET state = " TRAWL_Q_PENDING
+                              " WHERE job_id = $1 AND state = " TRAWL_Q_PROCESSING};
 inline constexpr NamedQuery kReopenFailedTasks = {
-    "reopen_failed_tasks",
-    "UPDATE tasks SET state = 'pending', attempts = 0, error_code = '', error_message = '', "
-    "finished_at = NULL WHERE job_id = $1 AND state = 'failed' RETURNING domain, input_index"};
+    "reopen_failed_tasks", "UPDATE tasks SET state = " TRAWL_Q_PENDING
+                           ", attempts = 0, error_code = '', error_message = '', "
+                           "finished_at = NULL WHERE job_id = $1 AND state = " TRAWL_Q_FAILED
+                           " RETURNING domain, input_index"};
 inline constexpr NamedQuery kListTasks = {
     "list_tasks", "SELECT " TRAWL_TASK_COLUMNS
                   " FROM tasks WHERE job_id = $1 ORDER BY input_index LIMIT $2 OFFSET $3"};
@@ -128,10 +137,14 @@ inline constexpr NamedQuery kUpdateProfile = {
     "update_profile",
     "UPDATE profiles SET input_index = $3, ok = $4, error_code = $5, error_message = $6, "
     "profile_json = $7, "
-    "approval = CASE WHEN $8 = 'pending' THEN approval ELSE $8 END, "
-    "edited_json = CASE WHEN $8 = 'pending' THEN edited_json ELSE $9 END, "
-    "reviewed_by = CASE WHEN $8 = 'pending' THEN reviewed_by ELSE $10 END, "
-    "reviewed_at = CASE WHEN $8 = 'pending' THEN reviewed_at ELSE $11 END, "
+    "approval = CASE WHEN $8 = " TRAWL_Q_PENDING
+    " THEN approval ELSE $8 END, "
+    "edited_json = CASE WHEN $8 = " TRAWL_Q_PENDING
+    " THEN edited_json ELSE $9 END, "
+    "reviewed_by = CASE WHEN $8 = " TRAWL_Q_PENDING
+    " THEN reviewed_by ELSE $10 END, "
+    "reviewed_at = CASE WHEN $8 = " TRAWL_Q_PENDING
+    " THEN reviewed_at ELSE $11 END, "
     "updated_at = $12 WHERE job_id = $1 AND domain = $2"};
 inline constexpr NamedQuery kGetProfile = {"get_profile",
                                            "SELECT " TRAWL_PROFILE_COLUMNS
@@ -159,7 +172,7 @@ inline constexpr NamedQuery kSetApproval = {
 inline constexpr NamedQuery kReviewAllPending = {
     "review_all_pending",
     "UPDATE profiles SET approval = $2, reviewed_by = $3, reviewed_at = $4, updated_at = $4 "
-    "WHERE job_id = $1 AND approval = 'pending'"};
+    "WHERE job_id = $1 AND approval = " TRAWL_Q_PENDING};
 
 // --- figures over every job (GET /metrics) ----------------------------------
 

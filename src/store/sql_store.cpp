@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/clock.h"
+#include "core/states.h"
 #include "store/job_options.h"
 #include "store/queries.h"
 
@@ -210,10 +211,8 @@ Result<void> SqlStore::InsertTasks(const std::string& job_id,
 Result<void> SqlStore::CreateJob(const JobRecord& job, const std::vector<std::string>& domains) {
   if (job.id.empty()) return Fail(ErrorCode::kUsage, "job id is empty");
   if (auto ok = CheckWord("job mode", job.mode, {kModeParallel, kModeEmbedded}); !ok) return ok;
-  if (auto ok =
-          CheckWord("job status", job.status, {"pending", "processing", "completed", "cancelled"});
-      !ok) {
-    return ok;
+  if (!ParseJobStatus(job.status)) {
+    return Fail(ErrorCode::kUsage, fmt::format("invalid job status '{}'", job.status));
   }
   auto options = ParseJobOptions(job.options_json);
   if (!options) return Fail(ErrorCode::kUsage, "job options: " + options.error().message);
@@ -231,7 +230,9 @@ Result<void> SqlStore::CreateJob(const JobRecord& job, const std::vector<std::st
         {job.id, job.mode, job.status, static_cast<int64_t>(domains.size()), job.created_at_ms,
          OptionalValue(job.started_at_ms), OptionalValue(job.finished_at_ms),
          job.options_json.empty() ? std::string("{}") : job.options_json, job.fallback_reason,
-         webhook_url, std::string(webhook_url.empty() ? "none" : "pending")});
+         webhook_url,
+         std::string(
+             ToString(webhook_url.empty() ? WebhookState::kNone : WebhookState::kPending))});
     if (!inserted) return tl::unexpected(inserted.error());
     return InsertTasks(job.id, domains);
   });
@@ -271,8 +272,8 @@ Result<void> SqlStore::MarkJobStarted(const std::string& id, int64_t now_ms) {
 
 Result<bool> SqlStore::MarkJobFinished(const std::string& id, const std::string& status,
                                        int64_t now_ms) {
-  if (auto ok = CheckWord("final job status", status, {"completed", "cancelled"}); !ok) {
-    return tl::unexpected(ok.error());
+  if (!IsFinalJobStatus(status)) {
+    return Fail(ErrorCode::kUsage, fmt::format("invalid final job status '{}'", status));
   }
   std::lock_guard lock(mutex_);
   auto result = db_->Run(queries::kMarkJobFinished, {id, status, now_ms});
@@ -335,8 +336,9 @@ Result<std::vector<JobRecord>> SqlStore::ClaimDueWebhooks(int64_t now_ms, int64_
 Result<bool> SqlStore::RecordWebhookAttempt(const std::string& job_id, int64_t finished_at_ms,
                                             const std::string& outcome, const std::string& error,
                                             int64_t next_at_ms, int64_t now_ms) {
-  if (auto ok = CheckWord("webhook outcome", outcome, {"pending", "delivered", "failed"}); !ok) {
-    return tl::unexpected(ok.error());
+  auto outcome_state = ParseWebhookState(outcome);
+  if (!outcome_state || *outcome_state == WebhookState::kNone) {
+    return Fail(ErrorCode::kUsage, fmt::format("invalid webhook outcome '{}'", outcome));
   }
   std::lock_guard lock(mutex_);
   auto result = db_->Run(queries::kRecordWebhookAttempt,
@@ -424,16 +426,17 @@ Result<int64_t> SqlStore::CountTasks(const std::string& job_id, const std::strin
 // ============================================================================
 
 Result<bool> SqlStore::PutProfile(const StoredProfile& profile) {
-  if (auto ok = CheckWord("approval", profile.approval, {"pending", "approved", "rejected"}); !ok) {
-    return tl::unexpected(ok.error());
+  if (!ParseApprovalState(profile.approval)) {
+    return Fail(ErrorCode::kUsage, fmt::format("invalid approval '{}'", profile.approval));
   }
-  std::vector<SqlValue> task = {profile.job_id,
-                                profile.domain,
-                                int64_t{profile.input_index},
-                                std::string(profile.ok ? "done" : "failed"),
-                                profile.ok ? std::string() : profile.error_code,
-                                profile.ok ? std::string() : profile.error_message,
-                                profile.updated_at_ms};
+  std::vector<SqlValue> task = {
+      profile.job_id,
+      profile.domain,
+      int64_t{profile.input_index},
+      std::string(ToString(profile.ok ? TaskState::kDone : TaskState::kFailed)),
+      profile.ok ? std::string() : profile.error_code,
+      profile.ok ? std::string() : profile.error_message,
+      profile.updated_at_ms};
   std::vector<SqlValue> row = {profile.job_id,
                                profile.domain,
                                int64_t{profile.input_index},
@@ -499,8 +502,8 @@ Result<int64_t> SqlStore::CountProfiles(const std::string& job_id, const std::st
 Result<bool> SqlStore::SetApproval(const std::string& job_id, const std::string& domain,
                                    const std::string& approval, const std::string& who,
                                    const std::string& edited_json, int64_t now_ms) {
-  if (auto ok = CheckWord("approval", approval, {"pending", "approved", "rejected"}); !ok) {
-    return tl::unexpected(ok.error());
+  if (!ParseApprovalState(approval)) {
+    return Fail(ErrorCode::kUsage, fmt::format("invalid approval '{}'", approval));
   }
   std::lock_guard lock(mutex_);
   auto result =
@@ -511,8 +514,9 @@ Result<bool> SqlStore::SetApproval(const std::string& job_id, const std::string&
 
 Result<int64_t> SqlStore::ReviewAllPending(const std::string& job_id, const std::string& approval,
                                            const std::string& who, int64_t now_ms) {
-  if (auto ok = CheckWord("approval", approval, {"approved", "rejected"}); !ok) {
-    return tl::unexpected(ok.error());
+  auto review = ParseApprovalState(approval);
+  if (!review || *review == ApprovalState::kPending) {
+    return Fail(ErrorCode::kUsage, fmt::format("invalid approval '{}'", approval));
   }
   std::lock_guard lock(mutex_);
   auto result = db_->Run(queries::kReviewAllPending, {job_id, approval, who, now_ms});

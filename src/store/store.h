@@ -3,6 +3,12 @@
 // for workers on several machines). Versioned migrations run on Open.
 // Prepared statements only: no value is ever spliced into SQL text.
 //
+// Ownership of a job's facts (docs/operations.md): the database owns every
+// job, its options, tasks, profiles, approvals and webhook; for an embedded
+// job also its status and counters. For a parallel job Redis owns the live
+// status and counters (task_queue.h); the copies here catch up as workers
+// store profiles and mark the job started and completed.
+//
 // Thread-safety: every method may be called from any thread; a Store
 // serializes calls on its one connection internally. Open one Store per
 // process (or per busy thread) — SQLite files and PostgreSQL servers take
@@ -12,10 +18,10 @@
 // SQLite stays locked past its 5 s busy timeout); list calls return at most
 // 10,000 rows (a larger limit is capped, a negative offset counts as 0).
 //
-// Times are milliseconds since the Unix epoch. Strings for states are the
-// API's words: job status pending|processing|completed|cancelled, job mode
-// redis_parallel|sequential, task state pending|processing|done|failed,
-// approval pending|approved|rejected, webhook none|pending|delivered|failed.
+// Times are milliseconds since the Unix epoch. Records keep states as the
+// words they are stored and sent as (core/states.h: JobStatus, TaskState,
+// ApprovalState, WebhookState; compare with Is(word, state)); job mode is
+// redis_parallel|sequential.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +31,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/states.h"
 
 namespace trawl {
 
@@ -34,7 +41,8 @@ inline constexpr const char* kModeEmbedded = "sequential";
 struct JobRecord {
   std::string id;
   std::string mode;  // kModeParallel | kModeEmbedded
-  std::string status = "pending";
+  // The job's JobStatus word.
+  std::string status = ToString(JobStatus::kPending);
   int64_t total = 0;      // distinct domains in the job
   int64_t completed = 0;  // read only: tasks done (profile ok)
   int64_t failed = 0;     // read only: tasks failed (incl. dead-lettered)
@@ -46,7 +54,8 @@ struct JobRecord {
   // The completion webhook (options.webhook_url; src/api/webhook.h). Read
   // only: CreateJob takes the URL from options_json, the sender the rest.
   std::string webhook_url;              // "" none
-  std::string webhook_status = "none";  // none|pending|delivered|failed
+  // The webhook's WebhookState word.
+  std::string webhook_status = ToString(WebhookState::kNone);
   int webhook_attempts = 0;             // POSTs made for the current completion
   int64_t webhook_next_at_ms = 0;       // due time of the next attempt (pending)
   std::string webhook_last_error;       // "" until an attempt failed
@@ -57,7 +66,8 @@ struct TaskRecord {
   std::string job_id;
   std::string domain;
   int input_index = 0;            // position in the job's domain list
-  std::string state = "pending";  // pending|processing|done|failed
+  // The task's TaskState word.
+  std::string state = ToString(TaskState::kPending);
   int attempts = 0;               // times handed to a runner
   std::string error_code;         // "" unless failed
   std::string error_message;
@@ -73,7 +83,8 @@ struct StoredProfile {
   std::string error_code;  // "" when ok
   std::string error_message;
   std::string profile_json;  // ProfileToJson(...).dump()
-  std::string approval = "pending";
+  // The profile's ApprovalState word.
+  std::string approval = ToString(ApprovalState::kPending);
   std::string edited_json;  // fields the reviewer changed, "" if none
   std::string reviewed_by;  // "" until approved/rejected
   std::optional<int64_t> reviewed_at_ms;

@@ -20,22 +20,21 @@ Result<std::shared_ptr<const JobInfo>> JobCache::Get(TaskQueue& queue, const std
   }
   auto info = std::make_shared<JobInfo>();
   info->job = std::move(**job);
+  auto task_job = std::make_shared<TaskJob>();
+  task_job->id = job_id;
+  task_job->mode = info->job.mode;
   auto options = ParseJobOptions(info->job.options_json);
   if (options) {
-    info->options = *options;
+    task_job->options = *options;
   } else if (it == entries_.end()) {
     LogLine(stderr, fmt::format("job {}: options not understood ({}); using the defaults",
                                 ShortJobId(job_id), options.error().message));
   }
+  info->task_job = std::move(task_job);
   // A bounded cache: a long-running worker sees many jobs over its life.
   if (entries_.size() > 1000) entries_.clear();
   entries_[job_id] = Entry{info, now};
   return std::shared_ptr<const JobInfo>(info);
-}
-
-bool JobCache::FirstSighting(const std::string& job_id) {
-  if (seen_.size() > 100'000) seen_.clear();
-  return seen_.insert(job_id).second;
 }
 
 }  // namespace trawl

@@ -1,6 +1,7 @@
 // A worker's view of the jobs its tasks belong to: the job hash from Redis
-// and its parsed options, kept for a few seconds so that a batch of tasks of
-// one job costs one lookup, yet a cancel is seen within that time.
+// and its parsed options (as the runner's TaskJob), kept for a few seconds
+// so that a batch of tasks of one job costs one lookup, yet a cancel is seen
+// within that time.
 //
 // Thread-safety: none; one cache per thread (it uses that thread's TaskQueue).
 #pragma once
@@ -8,17 +9,17 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 
 #include "queue/task_queue.h"
 #include "store/job_options.h"
+#include "worker/task_source.h"
 
 namespace trawl {
 
 struct JobInfo {
   QueueJob job;
-  JobOptions options;
+  std::shared_ptr<const TaskJob> task_job;  // id, mode and the parsed options
 };
 
 class JobCache {
@@ -31,9 +32,6 @@ class JobCache {
   // log line per job.
   Result<std::shared_ptr<const JobInfo>> Get(TaskQueue& queue, const std::string& job_id);
 
-  // True the first time it is asked about `job_id`, false after that.
-  bool FirstSighting(const std::string& job_id);
-
  private:
   struct Entry {
     std::shared_ptr<const JobInfo> info;
@@ -41,7 +39,6 @@ class JobCache {
   };
   int64_t ttl_ms_;
   std::map<std::string, Entry> entries_;
-  std::set<std::string> seen_;
 };
 
 }  // namespace trawl

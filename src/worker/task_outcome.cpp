@@ -28,7 +28,7 @@ int64_t RetryDelayForAttempt(int64_t retry_base_ms, int attempt) {
   return std::min(delay, kMaxDelayMs);
 }
 
-Error ExhaustedError(const QueuedTask& task) {
+Error ExhaustedError(const ClaimedTask& task) {
   if (!task.last_error_code.empty()) {
     return Error{ErrorCodeFromName(task.last_error_code), task.last_error_message};
   }
@@ -76,15 +76,15 @@ std::string FinishedLine(const std::string& domain, const std::string& job_id,
                      ErrorCodeName(profile.error->code), profile.error->message);
 }
 
-std::string RetryLine(const QueuedTask& task, int max_attempts, int64_t delay_ms,
+std::string RetryLine(const ClaimedTask& task, int max_attempts, int64_t delay_ms,
                       const Error& error) {
   return fmt::format("retry {} job={} attempt={}/{} in {}ms {}: {}", task.domain,
-                     ShortJobId(task.job_id), task.attempt, max_attempts, delay_ms,
+                     ShortJobId(task.job->id), task.attempt, max_attempts, delay_ms,
                      ErrorCodeName(error.code), error.message);
 }
 
-std::string DeadLine(const QueuedTask& task, int max_attempts, const Error& error) {
-  return fmt::format("dead {} job={} attempt={}/{} {}: {}", task.domain, ShortJobId(task.job_id),
+std::string DeadLine(const ClaimedTask& task, int max_attempts, const Error& error) {
+  return fmt::format("dead {} job={} attempt={}/{} {}: {}", task.domain, ShortJobId(task.job->id),
                      task.attempt, max_attempts, ErrorCodeName(error.code), error.message);
 }
 

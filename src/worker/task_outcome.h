@@ -1,7 +1,7 @@
-// What becomes of a crawled domain, shared by the worker and the embedded
-// runner: whether a failure is worth another attempt, the backoff before it,
-// the error of a task whose worker died on every attempt, the stored form of
-// a profile, and the one-line report of each outcome. Pure; thread-safe.
+// What becomes of a crawled domain in the job runner (job_runner.h): whether
+// a failure is worth another attempt, the backoff before it, the error of a
+// task whose worker died on every attempt, the stored form of a profile, and
+// the one-line report of each outcome. Pure; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -9,8 +9,8 @@
 
 #include "core/error.h"
 #include "extract/profile.h"
-#include "queue/task_queue.h"
 #include "store/store.h"
+#include "worker/task_source.h"
 
 namespace trawl {
 
@@ -26,7 +26,7 @@ int64_t RetryDelayForAttempt(int64_t retry_base_ms, int attempt);
 // finishing: the task's last recorded error when it has one, else
 // worker_crashed "the worker processing this domain stopped N times before
 // finishing". Cannot fail.
-Error ExhaustedError(const QueuedTask& task);
+Error ExhaustedError(const ClaimedTask& task);
 
 // A failed profile that was never crawled (dead-lettered before a crawl).
 Profile FailedProfile(const std::string& domain, int input_index, const Error& error);
@@ -44,8 +44,8 @@ StoredProfile ToStoredProfile(const std::string& job_id, const std::string& doma
 //   dead x.test job=1a2b3c4d attempt=3/3 worker_crashed: message
 std::string FinishedLine(const std::string& domain, const std::string& job_id,
                          const Profile& profile);
-std::string RetryLine(const QueuedTask& task, int max_attempts, int64_t delay_ms,
+std::string RetryLine(const ClaimedTask& task, int max_attempts, int64_t delay_ms,
                       const Error& error);
-std::string DeadLine(const QueuedTask& task, int max_attempts, const Error& error);
+std::string DeadLine(const ClaimedTask& task, int max_attempts, const Error& error);
 
 }  // namespace trawl

@@ -1,12 +1,11 @@
 // `trawl worker`: one process that takes tasks from the Redis stream, crawls
 // and extracts them on the crawl engine (many domains at once), stores each
-// profile, and only then acknowledges the task (task_queue.h).
-//
-// Threads: the crawler's event loops; a claimer that keeps a local buffer of
-// claimed tasks filled; a finisher that stores profiles and completes tasks;
-// a heartbeat thread that also keeps claims on slow tasks fresh. Redis or the
-// database going away never ends the process: each thread retries with
-// backoff, and a task in hand is kept until it is stored and acknowledged.
+// profile, and only then acknowledges the task (task_queue.h). A thin
+// wrapper: the job runner (job_runner.h) over the Redis task source
+// (redis_task_source.h), whose heartbeat also keeps claims on slow tasks
+// fresh. Redis or the database going away never ends the process: each
+// thread retries with backoff, and a task in hand is kept until it is stored
+// and acknowledged.
 //
 // RequestStop (async-signal-safe): stop claiming; tasks in flight finish
 // within the grace period; tasks still buffered or unfinished are left
