@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "api/client.h"
+#include "core/states.h"
 
 namespace trawl {
 namespace {
@@ -90,7 +91,7 @@ json WaitForJob(ApiClient& client, const std::string& id, double timeout_s) {
       }
       last_line = line;
       std::string state = status.value("status", "");
-      if (state == "completed" || state == "cancelled") {
+      if (IsFinalJobStatus(state)) {
         if (tty) std::fputc('\n', stderr);
         return status;
       }
@@ -159,7 +160,7 @@ int SubmitJob(const SubmitOptions& o) {
     json full = FetchStatus(client, id, "", "trawl submit");
     std::printf("%s\n", (full.is_null() ? final_status : full).dump().c_str());
   }
-  return final_status.value("status", "") == "completed" ? 0 : 1;
+  return Is(final_status.value("status", ""), JobStatus::kCompleted) ? 0 : 1;
 }
 
 int PrintJobStatus(const std::string& server, const std::string& token, const std::string& id,
