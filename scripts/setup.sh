@@ -7,6 +7,8 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   build-essential cmake ccache pkg-config git
+  # guard rails: the format check and clang-tidy (scripts/check_format.sh, scripts/tidy.sh)
+  clang-format clang-tidy
   # libraries (DESIGN.md §9)
   libcurl4-openssl-dev zlib1g-dev libbrotli-dev libssl-dev libdeflate-dev libzstd-dev
   libgumbo-dev libxml2-dev
