@@ -20,11 +20,14 @@ logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 # One log per file (numbered, so parallel output never interleaves); a
 # non-zero exit of clang-tidy itself (a compile error) is a finding too.
-for i in "${!files[@]}"; do printf '%s\t%s\0' "$i" "${files[$i]}"; done |
-  xargs -0 -P "$jobs" -n 1 bash -c '
-    IFS=$'"'"'\t'"'"' read -r i f <<<"$1"
-    "$0" --quiet -p build "$f" >"'"$logs"'/$i.log" 2>"'"$logs"'/$i.err" ||
-      echo "$f: clang-tidy exited $?" >>"'"$logs"'/$i.log"' "$tidy" || true
+export TIDY_BIN=$tidy TIDY_LOGS=$logs
+# shellcheck disable=SC2016 # expanded by the inner bash, not here
+for i in "${!files[@]}"; do printf '%s\0%s\0' "$i" "${files[$i]}"; done |
+  xargs -0 -P "$jobs" -n 2 bash -c '
+    "$TIDY_BIN" --quiet -p build "$1" >"$TIDY_LOGS/$0.log" 2>"$TIDY_LOGS/$0.err" ||
+      echo "$1: clang-tidy exited $?" >>"$TIDY_LOGS/$0.log"' || true
+ordered=()
+for i in "${!files[@]}"; do ordered+=("$logs/$i.log"); done
 
 # A finding is a "path:line:col: warning|error: ... [check]" line and the
 # lines after it up to the next finding; print each distinct one once.
@@ -37,4 +40,4 @@ awk '
     printf "tidy: %d finding(s), %d file(s) clang-tidy could not check\n", n, failed > "/dev/stderr"
     exit n + failed > 0
   }
-' $(ls -v "$logs"/*.log)
+' "${ordered[@]}"
