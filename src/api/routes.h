@@ -57,7 +57,7 @@ nlohmann::json JobToJson(const JobRecord& job, int64_t now_ms);
 nlohmann::json ProfileForClient(const StoredProfile& stored);
 // The job `id` from the store; on failure the response to send: 404
 // not_found for an unknown job, 503/500 for a database error.
-[[nodiscard]] tl::expected<JobRecord, ApiResponse> LoadJob(ApiContext& ctx, const std::string& id);
+tl::expected<JobRecord, ApiResponse> LoadJob(ApiContext& ctx, const std::string& id);
 
 // The job as GET /api/status/{id} shows it, without approved_data (also the
 // data of the SSE `job` event): live counters from Redis for a parallel job,
