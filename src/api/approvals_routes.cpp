@@ -320,7 +320,7 @@ ApiResponse DatabaseFailure(const Error& error) {
 
 // With "all", an edit must name a pending profile of the job: anything else
 // would be silently dropped. Returns the 400 to send, or a database error.
-tl::expected<void, ApiResponse> CheckEditsArePending(Store& store, const ReviewRequest& review) {
+Expected<void, ApiResponse> CheckEditsArePending(Store& store, const ReviewRequest& review) {
   for (const auto& [domain, edit] : review.edits) {
     auto stored = store.GetProfile(review.job_id, domain);
     if (!stored) return tl::unexpected(DatabaseFailure(stored.error()));

@@ -18,7 +18,7 @@ Result<std::unique_ptr<httplib::Client>> MakeClient(const std::string& server, i
   if (!client->is_valid())
     return Fail(ErrorCode::kUsage, "not a usable server URL: '" + server + "'");
   time_t secs = timeout_ms / 1000;
-  time_t usecs = (timeout_ms % 1000) * 1000;
+  time_t usecs = time_t{timeout_ms % 1000} * 1000;
   client->set_connection_timeout(secs, usecs);
   client->set_read_timeout(secs, usecs);
   client->set_write_timeout(secs, usecs);

@@ -24,8 +24,9 @@ struct ApiError {
   std::string message;  // for people; never holds a secret
 };
 
+// [[nodiscard]] like Result (core/error.h).
 template <typename T>
-using ApiResult = tl::expected<T, ApiError>;
+using ApiResult = Expected<T, ApiError>;
 
 inline tl::unexpected<ApiError> Refuse(int status, std::string code, std::string message) {
   return tl::unexpected<ApiError>(ApiError{status, std::move(code), std::move(message)});

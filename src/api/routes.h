@@ -63,7 +63,8 @@ JobView LoadJobView(ApiContext& ctx, const JobRecord& stored);
 // data of the SSE `job` event): live counters from Redis for a parallel job,
 // approved_total, pending_approval, in_flight (embedded). On failure the
 // response to send (404 unknown job, 503/500 database).
-tl::expected<nlohmann::json, ApiResponse> JobStatusView(ApiContext& ctx, const std::string& id);
+[[nodiscard]] tl::expected<nlohmann::json, ApiResponse> JobStatusView(ApiContext& ctx,
+                                                                      const std::string& id);
 
 // --- jobs_routes.cpp ---------------------------------------------------------
 // POST /api/process_redis (`parallel` true) and POST /api/process.

@@ -27,7 +27,7 @@ std::string RandomHexId(int bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::random_device rd;
   std::string out;
-  out.reserve(bytes * 2);
+  out.reserve(static_cast<size_t>(bytes) * 2);
   for (int i = 0; i < bytes; ++i) {
     unsigned v = rd() & 0xff;
     out.push_back(kHex[v >> 4]);

@@ -3,6 +3,15 @@
 
 namespace trawl {
 
+// Result must keep accepting what the code base returns into it.
+static_assert(std::is_convertible_v<int, Result<int>>);
+static_assert(std::is_convertible_v<tl::unexpected<Error>, Result<int>>);
+static_assert(std::is_convertible_v<tl::unexpected<Error>, Result<void>>);
+static_assert(std::is_convertible_v<tl::expected<int, Error>, Result<int>>);
+static_assert(std::is_same_v<decltype(std::declval<Result<int>&>().and_then(
+                                 [](int) -> Result<long> { return 1L; })),
+                             Result<long>>);
+
 std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
     case ErrorCode::kInvalidDomain: return "invalid_domain";

@@ -5,8 +5,9 @@
 
 #include <string>
 #include <string_view>
-
 #include <tl/expected.hpp>
+#include <type_traits>
+#include <utility>
 
 namespace trawl {
 
@@ -45,13 +46,35 @@ ErrorCode ErrorCodeFromName(std::string_view name);
 bool IsRetryable(ErrorCode code);
 inline bool IsRetryableHttp(int status) { return status == 429 || status >= 500; }
 
-struct Error {
+// [[nodiscard]]: a function that builds an Error is useless when the caller
+// drops it.
+struct [[nodiscard]] Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
 };
 
+// tl::expected that may not be dropped: calling a function that returns one
+// and ignoring the value is a -Wunused-result warning (an error in CI, where
+// TRAWL_WERROR is on). Where ignoring really is right, write `(void)Call();`
+// with the reason. Otherwise exactly tl::expected: value(), error(), *, ->,
+// and_then/map (their plain tl::expected converts back implicitly).
+template <typename T, typename E>
+class [[nodiscard]] Expected : public tl::expected<T, E> {
+ public:
+  using Base = tl::expected<T, E>;
+  using Base::Base;
+  constexpr Expected() = default;
+  // The inherited copy/move constructors of Base are not candidates for a
+  // derived class (C++ [over.match.funcs]), so a plain tl::expected — what
+  // map/map_error return — needs these two to convert.
+  constexpr Expected(const Base& other) : Base(other) {}
+  constexpr Expected(Base&& other) noexcept(std::is_nothrow_move_constructible_v<Base>)
+      : Base(std::move(other)) {}
+};
+
+// What a library function returns: a value or an Error. [[nodiscard]].
 template <typename T>
-using Result = tl::expected<T, Error>;
+using Result = Expected<T, Error>;
 
 // Shorthand for returning an error from a function that yields Result<T>.
 inline tl::unexpected<Error> Fail(ErrorCode code, std::string message) {
@@ -59,3 +82,10 @@ inline tl::unexpected<Error> Fail(ErrorCode code, std::string message) {
 }
 
 }  // namespace trawl
+
+// tl::expected's and_then/or_else insist that the callable returns a
+// tl::expected; our subclass is one.
+namespace tl::detail {
+template <typename T, typename E>
+struct is_expected_impl<trawl::Expected<T, E>> : std::true_type {};
+}  // namespace tl::detail

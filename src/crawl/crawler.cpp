@@ -64,6 +64,7 @@ CrawlTotals Crawler::RunLoops(const Source& next, const Sink& sink, bool serve) 
     return shared.totals;
   }
   std::vector<std::thread> loops;
+  loops.reserve(threads);
   for (int i = 0; i < threads; ++i) loops.emplace_back([this, &shared] { RunLoop(shared); });
   for (auto& t : loops) t.join();
   return shared.totals;

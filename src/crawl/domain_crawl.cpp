@@ -22,7 +22,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr int kMaxRedirects = 5;
-constexpr int64_t kRobotsCapBytes = 512 * 1024;   // RFC 9309 §2.5 asks for >= 500 KiB
+constexpr int64_t kRobotsCapBytes = int64_t{512} * 1024;  // RFC 9309 §2.5 asks for >= 500 KiB
 constexpr int64_t kSitemapCapBytes = 1 << 20;
 // A link scoring this high is contact-like enough that the sitemap is not needed.
 constexpr double kContactLikeScore = 50.0;

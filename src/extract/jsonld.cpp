@@ -58,7 +58,7 @@ void AddProps(const json& obj, const std::string& prefix, int depth, LdNode& nod
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     const std::string& key = it.key();
     if (key == "@context" || key == "@type") continue;
-    std::string name = prefix.empty() ? key : prefix + "." + key;
+    std::string name = prefix.empty() ? key : std::string(prefix).append(".").append(key);
     const json& v = it.value();
     auto take = [&](const json& x) {
       if (x.is_object()) {

@@ -11,6 +11,7 @@
 // the text, for ^ and $), so the match text with those bytes is the memo key.
 #include "extract/match_memo.h"
 
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -30,7 +31,8 @@ using Groups = std::vector<std::pair<int, int>>;
 void Key(const RE2& re, const re2::StringPiece& text, size_t begin, size_t end, int n,
          std::string& key) {
   key.clear();
-  const RE2* id = &re;
+  // The pattern's address tells the patterns apart.
+  const auto id = reinterpret_cast<std::uintptr_t>(&re);
   key.append(reinterpret_cast<const char*>(&id), sizeof(id));
   key.append(reinterpret_cast<const char*>(&n), sizeof(n));
   key.push_back(begin > 0 ? '1' : '0');

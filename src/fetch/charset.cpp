@@ -20,7 +20,10 @@ constexpr std::string_view kUtf8 = "UTF-8";
 constexpr std::string_view kWindows1252 = "WINDOWS-1252";
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 // uchardet's guesses settle long before this; bounding it bounds the cost.
-constexpr size_t kDetectBytes = 64 * 1024;
+constexpr size_t kDetectBytes = size_t{64} * 1024;
+
+// What iconv_open returns on failure: (iconv_t)-1, as POSIX defines it.
+const iconv_t kIconvFailed = reinterpret_cast<iconv_t>(-1);  // NOLINT(performance-no-int-to-ptr)
 
 // ---------------------------------------------------------------------------
 // UTF-8 well-formedness (Unicode Table 3-7).
@@ -121,7 +124,7 @@ constexpr Label kLabels[] = {
 
 bool IconvKnows(const std::string& name) {
   iconv_t cd = iconv_open("UTF-8", name.c_str());
-  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+  if (cd == kIconvFailed) return false;
   iconv_close(cd);
   return true;
 }
@@ -277,7 +280,7 @@ void PutReplacement(std::string& out, size_t& used) {
 // the output buffer, so it ends.
 Result<std::string> Convert(std::string_view in, const std::string& from) {
   iconv_t raw = iconv_open("UTF-8", from.c_str());
-  if (raw == reinterpret_cast<iconv_t>(-1)) {
+  if (raw == kIconvFailed) {
     return Fail(ErrorCode::kBadEncoding, "unknown charset " + from);
   }
   std::unique_ptr<void, IconvCloser> cd(raw);

@@ -387,7 +387,7 @@ bool ContentDecoder::Write(const char* data, size_t len) {
   if (buffering_) {
     if (buffered_.size() + len <= kMaxBufferedBytes) {
       if (buffered_.empty())
-        buffered_.reserve(std::min(kMaxBufferedBytes, std::max<size_t>(len, 32 * 1024)));
+        buffered_.reserve(std::min(kMaxBufferedBytes, std::max<size_t>(len, size_t{32} * 1024)));
       buffered_.append(data, len);
       chunk_sizes_.push_back(len);
       return true;
@@ -466,7 +466,7 @@ bool ContentDecoder::OneShot() {
     }
   } else {
     // No size in a zlib stream: a generous guess, else the streaming path.
-    size_t guess = std::min(size_limit_, n * 8 + 64 * 1024);
+    size_t guess = std::min(size_limit_, n * 8 + size_t{64} * 1024);
     out.resize(guess);
     r = libdeflate_zlib_decompress_ex(Decompressor(), in, n, out.data(), out.size(), &in_used,
                                       &out_len);

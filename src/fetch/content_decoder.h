@@ -45,7 +45,7 @@ class ContentDecoder {
   // Input kept back for the one-shot path; beyond it the decoder streams
   // (bounds memory per transfer: a gzip bomb or an endless body is decoded,
   // and refused by the sink, as it arrives).
-  static constexpr size_t kMaxBufferedBytes = 256 * 1024;
+  static constexpr size_t kMaxBufferedBytes = size_t{256} * 1024;
 
   // `sink` must outlive the decoder. `size_limit`: decoded sizes above it go
   // the streaming way (the sink refuses them; no one-shot buffer that large

@@ -66,7 +66,7 @@
 namespace trawl {
 
 // RFC 9309 §2.5: crawlers must parse at least 500 KiB; we stop there.
-inline constexpr size_t kRobotsMaxBytes = 500 * 1024;
+inline constexpr size_t kRobotsMaxBytes = size_t{500} * 1024;
 // A larger Crawl-delay would stall a 10-page crawl for minutes; past this we
 // stop asking the site's opinion and just stay slow.
 inline constexpr double kMaxCrawlDelaySeconds = 30.0;
