@@ -53,7 +53,7 @@ nlohmann::json IsoOrNull(std::optional<int64_t> ms);
 nlohmann::json ProfileForClient(const StoredProfile& stored);
 // The job `id` from the store; on failure the response to send: 404
 // not_found for an unknown job, 503/500 for a database error.
-tl::expected<JobRecord, ApiResponse> LoadJob(ApiContext& ctx, const std::string& id);
+[[nodiscard]] tl::expected<JobRecord, ApiResponse> LoadJob(ApiContext& ctx, const std::string& id);
 // The view of a loaded job (job_view.h): Redis's live facts laid over the
 // database's for a parallel job; the database's alone when Redis is not
 // configured, away, or lacks the job. Cannot fail.
