@@ -28,7 +28,8 @@ inline std::vector<CorpusFile> LoadBenchCorpus() {
     std::stringstream ss(env);
     for (std::string d; std::getline(ss, d, ':');) dirs.push_back(d);
   } else {
-    dirs = {"/work/shared/realworld/sites", std::string(TRAWL_SOURCE_DIR) + "/tests/fixtures/sites"};
+    dirs = {"/work/shared/realworld/sites",
+            std::string(TRAWL_SOURCE_DIR) + "/tests/fixtures/sites"};
   }
   std::vector<CorpusFile> out;
   for (const auto& dir : dirs) {
@@ -42,12 +43,14 @@ inline std::vector<CorpusFile> LoadBenchCorpus() {
         std::stringstream body;
         body << in.rdbuf();
         std::string host = site.path().filename().string();
-        out.push_back({host, "https://" + host + "/" + fs::relative(f.path(), site.path()).string(), body.str()});
+        out.push_back({host, "https://" + host + "/" + fs::relative(f.path(), site.path()).string(),
+                       body.str()});
       }
     }
   }
-  std::sort(out.begin(), out.end(),
-            [](const CorpusFile& a, const CorpusFile& b) { return a.site != b.site ? a.site < b.site : a.url < b.url; });
+  std::sort(out.begin(), out.end(), [](const CorpusFile& a, const CorpusFile& b) {
+    return a.site != b.site ? a.site < b.site : a.url < b.url;
+  });
   return out;
 }
 

@@ -39,7 +39,6 @@
 
 namespace {
 
-
 struct Site {
   std::string name;
   std::vector<trawl::Document> pages;  // sorted by URL

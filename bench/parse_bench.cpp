@@ -22,7 +22,9 @@
 #ifndef TRAWL_PARSE_BENCH_DEPS
 #include <cstdio>
 int main() {
-  std::puts("parse_bench: built without libxml2/benchmark (define TRAWL_PARSE_BENCH_DEPS); nothing to do");
+  std::puts(
+      "parse_bench: built without libxml2/benchmark (define TRAWL_PARSE_BENCH_DEPS); nothing to "
+      "do");
   return 0;
 }
 #else
@@ -52,7 +54,6 @@ int main() {
 
 namespace {
 
-
 using Page = trawl::bench::CorpusFile;
 
 std::vector<Page>& Corpus() {
@@ -67,14 +68,16 @@ int64_t CorpusBytes() {
 }
 
 htmlDocPtr LibxmlParse(const std::string& html) {
-  return htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
-                        HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+  return htmlReadMemory(
+      html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
+      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
 }
 
 void BM_GumboTreeOnly(benchmark::State& state) {
   for (auto _ : state) {
     for (const auto& p : Corpus()) {
-      GumboOutput* out = gumbo_parse_with_options(&kGumboDefaultOptions, p.html.data(), p.html.size());
+      GumboOutput* out =
+          gumbo_parse_with_options(&kGumboDefaultOptions, p.html.data(), p.html.size());
       benchmark::DoNotOptimize(out);
       gumbo_destroy_output(&kGumboDefaultOptions, out);
     }
@@ -104,10 +107,11 @@ void BM_Libxml2SaxOnly(benchmark::State& state) {
   handler.ignorableWhitespace = handler.characters;
   for (auto _ : state) {
     for (const auto& p : Corpus()) {
-      htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(p.html.data(), static_cast<int>(p.html.size()));
+      htmlParserCtxtPtr ctxt =
+          htmlCreateMemoryParserCtxt(p.html.data(), static_cast<int>(p.html.size()));
       std::memcpy(ctxt->sax, &handler, sizeof handler);
-      htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                                   HTML_PARSE_IGNORE_ENC);
+      htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                   HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
       htmlParseDocument(ctxt);
       htmlFreeParserCtxt(ctxt);
     }
@@ -150,7 +154,7 @@ void BM_ParseHtml(benchmark::State& state) {
 
 void BM_ParseAndExtract(benchmark::State& state) {
   for (auto _ : state) {
-    std::map<std::string, std::unique_ptr<trawl::ProfileBuilder>> builders;
+    std::map<std::string, std::unique_ptr<trawl::ProfileBuilder> > builders;
     for (const auto& p : Corpus()) {
       auto& b = builders[p.site];
       if (!b) b = std::make_unique<trawl::ProfileBuilder>(p.site);
@@ -192,12 +196,16 @@ std::vector<Broken> BrokenCases() {
       {"unclosed_tags", "<div><p>first<p>second text <a href=/x>link", "second text", "/x"},
       {"misnested", "<p><b><i>bold</b> italic text</i></p><a href=/y>y</a>", "italic text", "/y"},
       {"nested_100000_divs", deep, "deep text", "/deep"},
-      {"invalid_utf8", std::string("<p>caf\xC3 \xFF\xFE ok text</p><a href=\"/u\">u</a>"), "ok text", "/u"},
-      {"stray_html_end", "<body><p>one</p></html><p>after end</p><a href=/z>z</a>", "after end", "/z"},
-      {"unquoted_attributes", "<a href=/contact class=btn>Contact us</a>", "Contact us", "/contact"},
-      {"unclosed_comment_like", "<p>before</p><!- not a comment -><p>after text</p><a href=/c>c</a>", "after text",
-       "/c"},
-      {"table_in_p", "<p>intro<table><tr><td>cell text<a href=/t>t</a></td></tr></table>", "cell text", "/t"},
+      {"invalid_utf8", std::string("<p>caf\xC3 \xFF\xFE ok text</p><a href=\"/u\">u</a>"),
+       "ok text", "/u"},
+      {"stray_html_end", "<body><p>one</p></html><p>after end</p><a href=/z>z</a>", "after end",
+       "/z"},
+      {"unquoted_attributes", "<a href=/contact class=btn>Contact us</a>", "Contact us",
+       "/contact"},
+      {"unclosed_comment_like",
+       "<p>before</p><!- not a comment -><p>after text</p><a href=/c>c</a>", "after text", "/c"},
+      {"table_in_p", "<p>intro<table><tr><td>cell text<a href=/t>t</a></td></tr></table>",
+       "cell text", "/t"},
   };
 }
 
@@ -205,7 +213,8 @@ void PrintCase(const char* parser, const Broken& c, const trawl::Document& d) {
   bool text = false, link = false;
   for (const auto& b : d.blocks) text = text || b.text.find(c.text) != std::string::npos;
   for (const auto& l : d.links) link = link || l.href == c.href;
-  std::cout << "robustness parser=" << parser << " case=" << c.name << " text=" << text << " links=" << link << "\n";
+  std::cout << "robustness parser=" << parser << " case=" << c.name << " text=" << text
+            << " links=" << link << "\n";
 }
 
 void PrintRobustness() {

@@ -20,7 +20,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double Since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 // INFO memory's used_memory, or -1.
 int64_t UsedMemory(trawl::RedisClient& client) {
@@ -56,8 +58,9 @@ int Enqueue(const trawl::RedisConfig& cfg, int n, const std::string& job_id) {
   }
   double secs = Since(start);
   int64_t after = UsedMemory(queue.client());
-  std::printf("bench=enqueue domains=%d seconds=%.3f domains_per_s=%.0f redis_bytes_per_domain=%.1f\n", n,
-              secs, secs > 0 ? n / secs : 0, (after - before) / static_cast<double>(n));
+  std::printf(
+      "bench=enqueue domains=%d seconds=%.3f domains_per_s=%.0f redis_bytes_per_domain=%.1f\n", n,
+      secs, secs > 0 ? n / secs : 0, (after - before) / static_cast<double>(n));
   return 0;
 }
 
@@ -69,13 +72,14 @@ int Wait(const trawl::RedisConfig& cfg, const std::string& job_id, double timeou
     if (job && *job && (*job)->status == "completed") {
       double secs = Since(start);
       int64_t n = (*job)->completed + (*job)->failed;
-      std::printf("bench=wait tasks=%lld seconds=%.3f tasks_per_s=%.0f\n", static_cast<long long>(n), secs,
-                  secs > 0 ? n / secs : 0);
+      std::printf("bench=wait tasks=%lld seconds=%.3f tasks_per_s=%.0f\n",
+                  static_cast<long long>(n), secs, secs > 0 ? n / secs : 0);
       return 0;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  std::fprintf(stderr, "queue_bench: job %s not completed within %.0f s\n", job_id.c_str(), timeout_s);
+  std::fprintf(stderr, "queue_bench: job %s not completed within %.0f s\n", job_id.c_str(),
+               timeout_s);
   return 1;
 }
 
@@ -84,7 +88,9 @@ int Wait(const trawl::RedisConfig& cfg, const std::string& job_id, double timeou
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() < 3) {
-    std::fprintf(stderr, "usage: queue_bench enqueue REDIS_URL N JOB_ID | wait REDIS_URL JOB_ID TIMEOUT_S\n");
+    std::fprintf(
+        stderr,
+        "usage: queue_bench enqueue REDIS_URL N JOB_ID | wait REDIS_URL JOB_ID TIMEOUT_S\n");
     return 2;
   }
   auto cfg = trawl::ParseRedisUrl(args[1]);
@@ -92,7 +98,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "queue_bench: %s\n", cfg.error().message.c_str());
     return 2;
   }
-  if (args[0] == "enqueue" && args.size() == 4) return Enqueue(*cfg, std::atoi(args[2].c_str()), args[3]);
+  if (args[0] == "enqueue" && args.size() == 4)
+    return Enqueue(*cfg, std::atoi(args[2].c_str()), args[3]);
   if (args[0] == "wait" && args.size() == 4) return Wait(*cfg, args[2], std::atof(args[3].c_str()));
   std::fprintf(stderr, "queue_bench: bad arguments\n");
   return 2;

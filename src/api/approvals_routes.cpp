@@ -398,8 +398,8 @@ Result<ReviewOutcome> ReviewAllPending(Store& store, const ReviewRequest& review
     auto merged = MergedEdit(store, review.job_id, domain, edit);
     if (!merged) return tl::unexpected(merged.error());
     if (*merged) edited = **merged;
-    auto set = store.SetApproval(review.job_id, domain, review.approval, review.reviewer, edited,
-                                 now_ms);
+    auto set =
+        store.SetApproval(review.job_id, domain, review.approval, review.reviewer, edited, now_ms);
     if (!set) return tl::unexpected(set.error());
     if (*set) ++outcome.updated;
   }

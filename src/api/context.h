@@ -65,7 +65,7 @@ struct ApiContext {
   QueuePool* queues = nullptr;       // owned by the server
   // What the embedded runner's fetches count (GET /metrics, worker="serve").
   std::shared_ptr<FetchMetrics> fetch_metrics;
-  EventHub* events = nullptr;        // owned by the server
+  EventHub* events = nullptr;  // owned by the server
 };
 
 }  // namespace trawl::api

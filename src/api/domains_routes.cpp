@@ -43,7 +43,8 @@ ApiResponse HandleDomains(ApiContext& ctx, const ApiRequest& request) {
   auto paging = ParsePaging(request.Query("limit"), request.Query("offset"));
   if (!paging) return ErrorResponse(paging.error());
   std::string state = request.Query("state").value_or("");
-  if (!state.empty() && std::find(std::begin(kStates), std::end(kStates), state) == std::end(kStates)) {
+  if (!state.empty() &&
+      std::find(std::begin(kStates), std::end(kStates), state) == std::end(kStates)) {
     return ErrorResponse(400, "bad_request",
                          "parameter 'state' must be one of pending, processing, done, failed");
   }

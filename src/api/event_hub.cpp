@@ -1,10 +1,9 @@
 #include "api/event_hub.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "core/states.h"
 
@@ -91,9 +90,10 @@ void EventHub::PublishJson(const std::string& json) {
                                                                         : JobStatus::kProcessing);
   }
   auto job_status = doc.find("job_status");
-  Publish({job->get<std::string>(), type->get<std::string>(),
-           doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-           job_status != doc.end() && job_status->is_string() ? job_status->get<std::string>() : ""});
+  Publish(
+      {job->get<std::string>(), type->get<std::string>(),
+       doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+       job_status != doc.end() && job_status->is_string() ? job_status->get<std::string>() : ""});
 }
 
 void EventHub::Close() {
@@ -117,8 +117,8 @@ void EventHub::Close() {
 
 size_t EventHub::subscribers() {
   std::lock_guard lock(mu_);
-  return static_cast<size_t>(std::count_if(subs_.begin(), subs_.end(),
-                                           [](const auto& w) { return !w.expired(); }));
+  return static_cast<size_t>(
+      std::count_if(subs_.begin(), subs_.end(), [](const auto& w) { return !w.expired(); }));
 }
 
 // ---- RedisEventListener -------------------------------------------------------

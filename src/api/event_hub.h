@@ -24,8 +24,8 @@ namespace trawl::api {
 
 struct HubEvent {
   std::string job_id;
-  std::string type;  // "progress" | "job"
-  std::string json;  // the event as JSON text
+  std::string type;        // "progress" | "job"
+  std::string json;        // the event as JSON text
   std::string job_status;  // the job's state after a progress event; "" if not known
 };
 

@@ -14,9 +14,9 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr int kWaitMs = 1'000;            // how often a quiet stream checks for shutdown
-constexpr int64_t kKeepaliveMs = 15'000;  // a comment line, so proxies and clients see life
-constexpr size_t kMaxTrackedJobs = 1'000; // job states an all-jobs stream remembers
+constexpr int kWaitMs = 1'000;             // how often a quiet stream checks for shutdown
+constexpr int64_t kKeepaliveMs = 15'000;   // a comment line, so proxies and clients see life
+constexpr size_t kMaxTrackedJobs = 1'000;  // job states an all-jobs stream remembers
 
 std::string Frame(const std::string& event, const std::string& data) {
   // JSON dumped without indentation holds no raw newline, so one data line.
@@ -29,9 +29,9 @@ std::string Dump(const json& doc) {
 
 struct StreamState {
   std::shared_ptr<EventHub::Subscription> sub;
-  std::string job_id;            // "" every job
-  std::string greeting;          // sent first
-  std::string last_snapshot;     // the job frame last sent (job streams)
+  std::string job_id;                            // "" every job
+  std::string greeting;                          // sent first
+  std::string last_snapshot;                     // the job frame last sent (job streams)
   std::map<std::string, std::string> status_of;  // job → status last announced
   int64_t last_write_ms = 0;
   bool greeted = false;
@@ -58,7 +58,8 @@ std::string FramesFor(ApiContext& ctx, StreamState& s, const HubEvent& event) {
     return out;
   }
   auto& last = s.status_of[event.job_id];
-  if (event.type == "progress" && (event.job_status.empty() || event.job_status == last)) return out;
+  if (event.type == "progress" && (event.job_status.empty() || event.job_status == last))
+    return out;
   std::string status;
   std::string frame = JobFrame(ctx, event.job_id, &status);
   if (frame.empty()) return out;

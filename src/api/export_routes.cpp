@@ -69,8 +69,8 @@ std::string CsvRow(const StoredProfile& stored) {
     // checked against its types), but a row must be written all the same.
     Profile fallback;
     fallback.domain = stored.domain;
-    fallback.error = Error{ErrorCode::kInternal, "stored profile unreadable: " +
-                                                     profile.error().message};
+    fallback.error =
+        Error{ErrorCode::kInternal, "stored profile unreadable: " + profile.error().message};
     profile = std::move(fallback);
   }
   profile->input_index = stored.input_index;
@@ -134,14 +134,16 @@ ApiResponse HandleExport(ApiContext& ctx, const ApiRequest& request) {
     if (format_name == f.name) format = &f;
   }
   if (!format) {
-    return ErrorResponse(400, "bad_request",
-                         "parameter 'format' must be jsonl, json or csv, not '" + format_name + "'");
+    return ErrorResponse(
+        400, "bad_request",
+        "parameter 'format' must be jsonl, json or csv, not '" + format_name + "'");
   }
   std::string approved = request.Query("approved").value_or("0");
   if (approved != "0" && approved != "1" && approved != "false" && approved != "true") {
     return ErrorResponse(400, "bad_request",
                          "parameter 'approved' must be 1 (approved profiles only) or 0 (all), "
-                         "not '" + approved + "'");
+                         "not '" +
+                             approved + "'");
   }
   auto job = LoadJob(ctx, job_id);
   if (!job) return job.error();
@@ -163,9 +165,9 @@ ApiResponse HandleExport(ApiContext& ctx, const ApiRequest& request) {
 
   ApiResponse res;
   res.content_type = format->content_type;
-  res.headers.emplace_back("Content-Disposition",
-                           fmt::format("attachment; filename=\"trawl-{}.{}\"", job->id,
-                                       format->name));
+  res.headers.emplace_back(
+      "Content-Disposition",
+      fmt::format("attachment; filename=\"trawl-{}.{}\"", job->id, format->name));
   res.headers.emplace_back("Cache-Control", "no-store");
   res.stream = [state](std::string& chunk) { return NextChunk(*state, chunk); };
   return res;

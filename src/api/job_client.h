@@ -10,14 +10,14 @@
 namespace trawl {
 
 struct SubmitOptions {
-  std::string server;  // "http://127.0.0.1:8000"
-  std::string token;   // "" sends none
-  std::string domains_text;  // domains separated by newlines (the server splits them)
+  std::string server;                     // "http://127.0.0.1:8000"
+  std::string token;                      // "" sends none
+  std::string domains_text;               // domains separated by newlines (the server splits them)
   std::vector<std::string> option_items;  // "key=value" job options
-  bool embedded = false;  // POST /api/process instead of /api/process_redis
-  bool wait = false;      // poll until the job is finished
+  bool embedded = false;                  // POST /api/process instead of /api/process_redis
+  bool wait = false;                      // poll until the job is finished
   double wait_timeout_s = 86'400;
-  bool json = false;      // print the server's JSON, not the job id
+  bool json = false;  // print the server's JSON, not the job id
 };
 
 // Posts the job and prints its id (or JSON), then with `wait` follows it.

@@ -102,7 +102,8 @@ namespace {
 // Tells this server's live event streams that the job changed (created,
 // cancelled, retried); they send its new view.
 void AnnounceJob(ApiContext& ctx, const std::string& id) {
-  if (ctx.events) ctx.events->Publish({id, "job", json({{"type", "job"}, {"job_id", id}}).dump(), ""});
+  if (ctx.events)
+    ctx.events->Publish({id, "job", json({{"type", "job"}, {"job_id", id}}).dump(), ""});
 }
 }  // namespace
 

@@ -29,10 +29,8 @@ constexpr Route kRoutes[] = {
     {"POST", "/api/jobs/{}/retry", HandleRetry},     {"GET", "/api/health", HandleHealth},
     {"GET", "/api/worker_stats", HandleWorkerStats}, {"GET", "/api/jobs", HandleListJobs},
     {"GET", "/api/approvals", HandleListApprovals},  {"POST", "/api/approvals", HandleReview},
-    {"GET", "/api/jobs/{}/results", HandleExport},
-    {"GET", "/metrics", HandleMetrics},
-    {"GET", "/api/jobs/{}/domains", HandleDomains},
-    {"GET", "/api/events", HandleEvents},
+    {"GET", "/api/jobs/{}/results", HandleExport},   {"GET", "/metrics", HandleMetrics},
+    {"GET", "/api/jobs/{}/domains", HandleDomains},  {"GET", "/api/events", HandleEvents},
 };
 
 std::vector<std::string_view> Segments(std::string_view path) {

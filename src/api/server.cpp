@@ -3,9 +3,9 @@
 #include "api/server.h"
 
 #include <arpa/inet.h>
-#include <sys/socket.h>
 #include <fmt/core.h>
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <condition_variable>
 #include <mutex>
@@ -29,7 +29,7 @@ namespace {
 // rest of the pool keeps answering everything else.
 constexpr int kHttpThreads = 64;
 constexpr size_t kMaxEventStreams = 48;
-constexpr int kListenBacklog = 1024;  // connections waiting for accept
+constexpr int kListenBacklog = 1024;       // connections waiting for accept
 constexpr int64_t kRunnerGraceMs = 5'000;  // embedded tasks left are resumed on restart
 constexpr time_t kReadTimeoutS = 30;       // a client that stalls mid-body is dropped
 constexpr time_t kWriteTimeoutS = 30;
@@ -127,7 +127,7 @@ struct ApiServer::Impl {
   std::condition_variable cv;
   bool started = false;
   std::vector<int> listen_sockets;  // made by httplib, awaiting the larger backlog
-  bool listening = false;  // the listener thread runs
+  bool listening = false;           // the listener thread runs
   bool stopped = false;
 
   Result<void> Bind();
@@ -318,7 +318,8 @@ Result<void> ApiServer::Start() {
   s.store = std::move(*store);
   s.events = std::make_unique<api::EventHub>(kMaxEventStreams);
   s.runner = std::make_unique<EmbeddedRunner>(
-      o.db_url, o.crawl, [hub = s.events.get()](const std::string& json) { hub->PublishJson(json); });
+      o.db_url, o.crawl,
+      [hub = s.events.get()](const std::string& json) { hub->PublishJson(json); });
   if (auto ok = s.runner->Start(); !ok) {
     s.runner.reset();
     return ok;
@@ -342,8 +343,8 @@ Result<void> ApiServer::Start() {
     s.SetUpHttp(*s.ui_http);
     if (!s.ui_http->bind_to_port(o.host, o.ui_port)) {
       s.runner.reset();
-      return Fail(ErrorCode::kIo, fmt::format("--ui-port: cannot listen on {}:{} (in use?)",
-                                              o.host, o.ui_port));
+      return Fail(ErrorCode::kIo,
+                  fmt::format("--ui-port: cannot listen on {}:{} (in use?)", o.host, o.ui_port));
     }
   }
   {

@@ -15,10 +15,8 @@ constexpr std::string_view kContentSecurityPolicy =
     "frame-ancestors 'none'";
 
 constexpr std::pair<std::string_view, std::string_view> kHeaders[] = {
-    {"Cache-Control", "no-cache"},
-    {"Content-Security-Policy", kContentSecurityPolicy},
-    {"X-Content-Type-Options", "nosniff"},
-    {"Referrer-Policy", "no-referrer"},
+    {"Cache-Control", "no-cache"},         {"Content-Security-Policy", kContentSecurityPolicy},
+    {"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"},
     {"X-Frame-Options", "DENY"},
 };
 
@@ -32,8 +30,6 @@ const UiAsset* FindUiAsset(std::string_view path) {
   return nullptr;
 }
 
-std::span<const std::pair<std::string_view, std::string_view>> UiAssetHeaders() {
-  return kHeaders;
-}
+std::span<const std::pair<std::string_view, std::string_view>> UiAssetHeaders() { return kHeaders; }
 
 }  // namespace trawl::api

@@ -11,18 +11,30 @@ int RunCommand(Command command, int argc, char** argv) {
   Settings s;
   if (auto exit_status = ParseOptions(command, argc, argv, s)) return *exit_status;
   switch (command) {
-    case kCrawl: return RunCrawl(s);
-    case kWorker: return RunWorker(s);
-    case kWorkers: return RunWorkers(s);
-    case kServe: return RunServe(s);
-    case kUp: return RunUp(s);
-    case kSubmit: return RunSubmit(s);
-    case kStatus: return RunStatus(s);
-    case kMonitor: return RunMonitor(s);
-    case kSitefarm: return RunSitefarm(s);
-    case kScore: return RunScore(s);
-    case kRobots: return RunRobots(s);
-    case kOptions: return RunOptions(s);
+    case kCrawl:
+      return RunCrawl(s);
+    case kWorker:
+      return RunWorker(s);
+    case kWorkers:
+      return RunWorkers(s);
+    case kServe:
+      return RunServe(s);
+    case kUp:
+      return RunUp(s);
+    case kSubmit:
+      return RunSubmit(s);
+    case kStatus:
+      return RunStatus(s);
+    case kMonitor:
+      return RunMonitor(s);
+    case kSitefarm:
+      return RunSitefarm(s);
+    case kScore:
+      return RunScore(s);
+    case kRobots:
+      return RunRobots(s);
+    case kOptions:
+      return RunOptions(s);
   }
   return 2;
 }

@@ -13,9 +13,9 @@ namespace trawl {
 int RunSubmit(Settings& s) {
   auto inputs = CollectInputs(s.inputs, s.files);
   if (!inputs || inputs->empty()) {
-    std::fprintf(stderr, "trawl submit: %s\n",
-                 inputs ? "no domains given (arguments or -f FILE)"
-                        : inputs.error().message.c_str());
+    std::fprintf(
+        stderr, "trawl submit: %s\n",
+        inputs ? "no domains given (arguments or -f FILE)" : inputs.error().message.c_str());
     return 2;
   }
   SubmitOptions options;

@@ -117,7 +117,8 @@ bool EnsureRedis(const RedisConfig& config, const std::string& data_dir, pid_t& 
     return true;
   }
   if (!IsLocalHost(config.host)) {
-    std::fprintf(stderr, "trawl up: no Redis answers at %s (not this machine, so none is started)\n",
+    std::fprintf(stderr,
+                 "trawl up: no Redis answers at %s (not this machine, so none is started)\n",
                  where.c_str());
   } else if (!OnPath("redis-server")) {
     std::fprintf(stderr,
@@ -140,7 +141,8 @@ pid_t StartWorkers(const LocalStackOptions& o) {
   for (size_t i = 1; i < argv.size(); ++i) shown += " " + argv[i];
   std::fprintf(stderr, "trawl up: starting %s\n", shown.c_str());
   pid_t pid = SpawnChild(argv, o.worker_env);
-  if (pid < 0) std::fprintf(stderr, "trawl up: cannot start the workers: %s\n", std::strerror(errno));
+  if (pid < 0)
+    std::fprintf(stderr, "trawl up: cannot start the workers: %s\n", std::strerror(errno));
   return pid;
 }
 

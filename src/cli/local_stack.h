@@ -13,7 +13,8 @@ namespace trawl {
 
 struct LocalStackOptions {
   ServerOptions server;  // its redis is set (up needs one)
-  std::string data_dir;   // the database (unless server.db_url says otherwise) and redis-server's data
+  std::string
+      data_dir;  // the database (unless server.db_url says otherwise) and redis-server's data
   int workers = 2;
   int64_t workers_grace_ms = 30'000;
   // What the workers get beyond -n and the Redis and database settings:

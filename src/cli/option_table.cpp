@@ -2,9 +2,9 @@
 // the environment, config files, help, docs and what parents forward.
 #include "cli/option_table.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -63,7 +63,8 @@ CLI::Option* AddRow(CLI::App& app, const OptionRow& row, Settings& s) {
   if (auto* b = std::get_if<bool*>(&t)) {
     bool* field = *b;
     if (row.unit == Unit::kNegated) {
-      opt = app.add_flag_function(row.flags, [field](int64_t n) { *field = n <= 0; }, row.help);
+      opt = app.add_flag_function(
+          row.flags, [field](int64_t n) { *field = n <= 0; }, row.help);
     } else {
       opt = app.add_flag(row.flags, *field, row.help);
     }
@@ -142,8 +143,8 @@ std::string ApplyConfigFile(Command command, const std::string& path, App& parse
   for (const CLI::ConfigItem& item : items) {
     if (item.name == "++" || item.name == "--") continue;  // CLI11's section markers
     if (!item.parents.empty()) {
-      return fmt::format("{}: [{}]: sections are not used; write every key at the top level",
-                         path, item.parents.front());
+      return fmt::format("{}: [{}]: sections are not used; write every key at the top level", path,
+                         item.parents.front());
     }
     const OptionRow* known = nullptr;
     const OptionRow* ours = nullptr;
@@ -158,7 +159,7 @@ std::string ApplyConfigFile(Command command, const std::string& path, App& parse
     }
     if (!ours) continue;  // another command's setting
     CLI::Option* opt = parsed.options.at(ours);
-    if (opt->count() > 0) continue;  // the command line or the environment set it
+    if (opt->count() > 0) continue;     // the command line or the environment set it
     if (item.inputs.empty()) continue;  // an empty list: the default, which is empty
     try {
       for (const std::string& input : item.inputs) opt->add_result(input);
@@ -176,7 +177,8 @@ std::string Metavar(const OptionRow& row) {
   if (row.unit == Unit::kSeconds) return " S";
   if (row.unit == Unit::kMebibytes) return " MIB";
   if (std::holds_alternative<double*>(t)) return " X";
-  if (std::holds_alternative<std::string*>(t) || std::holds_alternative<std::vector<std::string>*>(t))
+  if (std::holds_alternative<std::string*>(t) ||
+      std::holds_alternative<std::vector<std::string>*>(t))
     return " VALUE";
   return " N";
 }
@@ -361,9 +363,9 @@ std::string OptionsMarkdown() {
       std::string env = OptionEnv(row);
       std::string def = OptionDefault(row);
       rows += fmt::format("| `{}{}` | {} | {} | {} | {} | {} |\n", Flags(row), Metavar(row),
-                         OptionCommands(row), def.empty() ? "" : "`" + MarkdownCell(def) + "`",
-                         MarkdownCell(bounds), env.empty() ? "" : "`" + env + "`",
-                         MarkdownCell(row.help));
+                          OptionCommands(row), def.empty() ? "" : "`" + MarkdownCell(def) + "`",
+                          MarkdownCell(bounds), env.empty() ? "" : "`" + env + "`",
+                          MarkdownCell(row.help));
     }
     if (rows.empty()) continue;  // positional arguments only
     out += fmt::format("### {}\n\n", group);
@@ -394,7 +396,8 @@ std::string SampleToml() {
           notes += fmt::format("; {}: {}", OptionCommands(other), d.empty() ? "none" : d);
         }
       }
-      if (HasBounds(row)) notes += fmt::format(". Bounds: {}..{}", Number(row.min), Number(row.max));
+      if (HasBounds(row))
+        notes += fmt::format(". Bounds: {}..{}", Number(row.min), Number(row.max));
       if (row.choices) notes += fmt::format(". One of: {}", row.choices);
       notes += fmt::format(". Environment: {}.", OptionEnv(row));
       body += "\n" + Comment(row.help) + Comment(notes) +
@@ -406,8 +409,7 @@ std::string SampleToml() {
 }
 
 void FinishSettings(Settings& s) {
-  s.crawl.fetch.max_connections =
-      std::max(64, s.crawl.concurrency * s.crawl.fetch.per_host + 16);
+  s.crawl.fetch.max_connections = std::max(64, s.crawl.concurrency * s.crawl.fetch.per_host + 16);
 }
 
 }  // namespace trawl

@@ -54,8 +54,8 @@ const CommandInfo* FindCommand(std::string_view name);
 
 // Where an option's value lives. Seconds and MiB options write a field in
 // milliseconds or bytes (see Unit).
-using Target = std::variant<bool*, int*, int64_t*, size_t*, double*, std::string*,
-                            std::vector<std::string>*>;
+using Target =
+    std::variant<bool*, int*, int64_t*, size_t*, double*, std::string*, std::vector<std::string>*>;
 using Bind = Target (*)(Settings&);
 
 enum class Unit {
@@ -80,8 +80,8 @@ struct OptionRow {
   double min = 0;  // bounds, in the unit given; checked only when min <= max
   double max = -1;
   Unit unit = Unit::kNone;
-  const char* env = nullptr;           // nullptr: TRAWL_<NAME> for settings
-  const char* choices = nullptr;       // "jsonl|json|csv": one of these
+  const char* env = nullptr;            // nullptr: TRAWL_<NAME> for settings
+  const char* choices = nullptr;        // "jsonl|json|csv": one of these
   const char* shown_default = nullptr;  // overrides the default --help shows
   bool required = false;
   bool secret = false;  // passed to workers by environment, never on argv

@@ -2,7 +2,6 @@
 #include "cli/profile_writer.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "extract/profile_json.h"
@@ -28,8 +27,8 @@ ProfileWriter::~ProfileWriter() { Close(); }
 void ProfileWriter::Write(Profile&& p) {
   switch (format_) {
     case OutputFormat::kJsonl: {
-      std::string line = ProfileToJson(p).dump(-1, ' ', false,
-                                               nlohmann::json::error_handler_t::replace);
+      std::string line =
+          ProfileToJson(p).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       line.push_back('\n');
       std::fwrite(line.data(), 1, line.size(), out_);
       std::fflush(out_);

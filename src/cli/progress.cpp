@@ -22,11 +22,10 @@ void Progress::Update(const CrawlTotals& t, int in_flight, bool force) {
   bar.resize(kWidth, ' ');
   long long left_s = rate > 0 ? static_cast<long long>((total_ - done) * 60.0 / rate) : -1;
   std::string eta = left_s < 0 ? "--" : fmt::format("{}:{:02}", left_s / 60, left_s % 60);
-  std::fprintf(stderr,
-               "\r[%s] %lld/%zu  ok %lld  failed %lld  in flight %d  %.0f domains/min  left %s ",
-               bar.c_str(), static_cast<long long>(done), total_,
-               static_cast<long long>(t.domains_ok), static_cast<long long>(t.domains_failed),
-               in_flight, rate, eta.c_str());
+  std::fprintf(
+      stderr, "\r[%s] %lld/%zu  ok %lld  failed %lld  in flight %d  %.0f domains/min  left %s ",
+      bar.c_str(), static_cast<long long>(done), total_, static_cast<long long>(t.domains_ok),
+      static_cast<long long>(t.domains_failed), in_flight, rate, eta.c_str());
   std::fflush(stderr);
 }
 
@@ -40,8 +39,8 @@ void Progress::Summary(const CrawlTotals& totals) const {
   std::fprintf(stderr,
                "trawl: %lld domains: %lld ok, %lld failed; %lld pages; %.1f s; %.1f domains/min\n",
                static_cast<long long>(done), static_cast<long long>(totals.domains_ok),
-               static_cast<long long>(totals.domains_failed),
-               static_cast<long long>(totals.pages), secs, secs > 0 ? done * 60.0 / secs : 0.0);
+               static_cast<long long>(totals.domains_failed), static_cast<long long>(totals.pages),
+               secs, secs > 0 ? done * 60.0 / secs : 0.0);
   if (static_cast<size_t>(done) < total_) {
     std::fprintf(stderr, "trawl: interrupted; %zu inputs were not crawled\n",
                  total_ - static_cast<size_t>(done));

@@ -1,14 +1,14 @@
 // Scoring of profiles against truth files; see score.h.
 #include "cli/score.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "core/text.h"
 
@@ -25,7 +25,8 @@ std::string FoldCase(const std::string& s) {
   for (size_t i = 0; i + 1 < out.size(); ++i) {
     auto lead = static_cast<unsigned char>(out[i]);
     auto next = static_cast<unsigned char>(out[i + 1]);
-    if (lead == 0xC3 && next >= 0x80 && next <= 0x9E && next != 0x97) out[i + 1] = static_cast<char>(next + 0x20);
+    if (lead == 0xC3 && next >= 0x80 && next <= 0x9E && next != 0x97)
+      out[i + 1] = static_cast<char>(next + 0x20);
   }
   return out;
 }
@@ -67,8 +68,9 @@ Result<MustNot> ParseMustNot(const json& j) {
   if (j.is_null()) return m;
   if (!j.is_object()) return Fail(ErrorCode::kUsage, "'must_not' is not an object");
   std::pair<const char*, std::vector<std::string>*> lists[] = {
-      {"emails", &m.emails},   {"phones", &m.phones},         {"social", &m.social},
-      {"company_number", &m.company_number}, {"vat_number", &m.vat_number}, {"postcodes", &m.postcodes}};
+      {"emails", &m.emails},         {"phones", &m.phones},
+      {"social", &m.social},         {"company_number", &m.company_number},
+      {"vat_number", &m.vat_number}, {"postcodes", &m.postcodes}};
   for (auto& [key, dest] : lists) {
     auto list = StringList(j, key);
     if (!list) return tl::unexpected(list.error());
@@ -82,14 +84,16 @@ Result<std::vector<TruthPhone>> ParsePhones(const json& j) {
   if (j.is_null()) return out;
   if (!j.is_array()) return Fail(ErrorCode::kUsage, "'phones' is not an array");
   for (const auto& p : j) {
-    if (!p.is_object() || !p.contains("value")) return Fail(ErrorCode::kUsage, "a phone lacks 'value'");
+    if (!p.is_object() || !p.contains("value"))
+      return Fail(ErrorCode::kUsage, "a phone lacks 'value'");
     out.push_back({StringOr(p, "value"), StringOr(p, "kind") == "fax"});
   }
   return out;
 }
 
 // Adds tp/fp/fn of one set comparison, remembering the differences.
-void CompareSets(const KeySet& expected, const KeySet& got, const std::string& field, DomainScore& d) {
+void CompareSets(const KeySet& expected, const KeySet& got, const std::string& field,
+                 DomainScore& d) {
   FieldCounts& c = d.fields[field];
   for (const auto& k : got) {
     if (expected.count(k)) {
@@ -112,9 +116,12 @@ void CompareSets(const KeySet& expected, const KeySet& got, const std::string& f
 // truth's own label ("HRB 234517") is part of the number and always required.
 bool CompanyNumberEqual(const std::string& truth, const std::string& got) {
   std::string t = NormalizeId(truth), g = NormalizeId(got);
-  if (t.empty() || g.size() < t.size() || g.compare(g.size() - t.size(), t.size(), t) != 0) return false;
+  if (t.empty() || g.size() < t.size() || g.compare(g.size() - t.size(), t.size(), t) != 0)
+    return false;
   size_t label = g.size() - t.size();
-  return label <= 6 && std::all_of(g.begin(), g.begin() + label, [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+  return label <= 6 && std::all_of(g.begin(), g.begin() + label, [](char c) {
+           return std::isalpha(static_cast<unsigned char>(c));
+         });
 }
 
 std::string PhoneKey(const std::string& value, bool fax) { return value + (fax ? " (fax)" : ""); }
@@ -129,11 +136,13 @@ bool VatEqual(const std::string& truth, const std::string& got) {
 
 // Scores a single-valued identifier: equal is a TP; a different value is an
 // FP (and an FN when a value was expected).
-void CompareSingle(const std::optional<std::string>& expected, const std::optional<std::string>& got,
-                   const std::string& field, DomainScore& d) {
+void CompareSingle(const std::optional<std::string>& expected,
+                   const std::optional<std::string>& got, const std::string& field,
+                   DomainScore& d) {
   FieldCounts& c = d.fields[field];
-  bool equal = expected && got &&
-               (field == "vat_number" ? VatEqual(*expected, *got) : CompanyNumberEqual(*expected, *got));
+  bool equal =
+      expected && got &&
+      (field == "vat_number" ? VatEqual(*expected, *got) : CompanyNumberEqual(*expected, *got));
   if (equal) {
     ++c.tp;
     return;
@@ -198,17 +207,20 @@ void FindNegatives(const Truth& t, const json& p, DomainScore& d) {
     std::string v = ValueOf(ph), kind = ph.is_object() ? StringOr(ph, "kind") : "";
     for (const auto& bad : t.must_not.phones)
       if (v == bad) note("phones: " + bad + " (must_not)");
-    if (faxes.count(v) && kind != "fax") note("phones: fax " + v + " reported as " + (kind.empty() ? "phone" : kind));
+    if (faxes.count(v) && kind != "fax")
+      note("phones: fax " + v + " reported as " + (kind.empty() ? "phone" : kind));
   }
   for (const auto& [net, url] : ProfileSocial(p))
     for (const auto& bad : t.must_not.social)
       if (SocialForbidden(url, bad)) note("social: " + url + " (must_not " + bad + ")");
   auto company_number = OptionalValue(p, "company_number");
   for (const auto& bad : t.must_not.company_number)
-    if (company_number && CompanyNumberEqual(bad, *company_number)) note("company_number: " + *company_number + " (must_not)");
+    if (company_number && CompanyNumberEqual(bad, *company_number))
+      note("company_number: " + *company_number + " (must_not)");
   auto vat_number = OptionalValue(p, "vat_number");
   for (const auto& bad : t.must_not.vat_number)
-    if (vat_number && NormalizeId(bad) == NormalizeId(*vat_number)) note("vat_number: " + *vat_number + " (must_not)");
+    if (vat_number && NormalizeId(bad) == NormalizeId(*vat_number))
+      note("vat_number: " + *vat_number + " (must_not)");
   for (const auto& a : ArrayOf(p, "addresses"))
     for (const auto& bad : t.must_not.postcodes)
       if (a.is_object() && NormalizePostcode(StringOr(a, "postcode")) == NormalizePostcode(bad))
@@ -278,7 +290,8 @@ std::string NormalizeName(const std::string& name) {
     space = false;
     out += c;
   }
-  while (!out.empty() && std::string_view(".,;:!?").find(out.back()) != std::string_view::npos) out.pop_back();
+  while (!out.empty() && std::string_view(".,;:!?").find(out.back()) != std::string_view::npos)
+    out.pop_back();
   while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }
@@ -286,7 +299,8 @@ std::string NormalizeName(const std::string& name) {
 std::string NormalizeId(const std::string& id) {
   std::string out;
   for (char c : id)
-    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -298,7 +312,8 @@ std::string NormalizePostcode(const std::string& pc) {
 }
 
 Result<Truth> ParseTruth(const json& j) {
-  if (!j.is_object() || !j.contains("domain")) return Fail(ErrorCode::kUsage, "truth lacks 'domain'");
+  if (!j.is_object() || !j.contains("domain"))
+    return Fail(ErrorCode::kUsage, "truth lacks 'domain'");
   Truth t;
   t.domain = AsciiLower(StringOr(j, "domain"));
   t.domain_unicode = StringOr(j, "domain_unicode");
@@ -336,7 +351,8 @@ Result<std::vector<Truth>> LoadTruthDir(const std::string& dir) {
   for (const auto& f : files) {
     std::ifstream in(f);
     json j = json::parse(in, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return Fail(ErrorCode::kUsage, fmt::format("{}: not valid JSON", f.string()));
+    if (j.is_discarded())
+      return Fail(ErrorCode::kUsage, fmt::format("{}: not valid JSON", f.string()));
     auto t = ParseTruth(j);
     if (!t) return Fail(ErrorCode::kUsage, fmt::format("{}: {}", f.string(), t.error().message));
     out.push_back(std::move(*t));
@@ -389,22 +405,25 @@ Report Score(const std::vector<Truth>& truth, const std::vector<json>& profiles)
 
 std::string FormatText(const Report& r, bool verbose) {
   std::ostringstream out;
-  out << fmt::format("{:<16}{:>6}{:>6}{:>6}{:>11}{:>9}{:>8}\n", "field", "tp", "fp", "fn", "precision", "recall", "f1");
+  out << fmt::format("{:<16}{:>6}{:>6}{:>6}{:>11}{:>9}{:>8}\n", "field", "tp", "fp", "fn",
+                     "precision", "recall", "f1");
   auto row = [&](const std::string& name, const FieldCounts& c) {
-    out << fmt::format("{:<16}{:>6}{:>6}{:>6}{:>11.3f}{:>9.3f}{:>8.3f}\n", name, c.tp, c.fp, c.fn, c.Precision(),
-                       c.Recall(), c.F1());
+    out << fmt::format("{:<16}{:>6}{:>6}{:>6}{:>11.3f}{:>9.3f}{:>8.3f}\n", name, c.tp, c.fp, c.fn,
+                       c.Precision(), c.Recall(), c.F1());
   };
   for (const char* f : kFields) row(f, r.fields.at(f));
   row("micro", r.micro);
-  out << fmt::format("company name accuracy: {}/{} = {:.3f}\n", r.names_correct, r.domains, r.NameAccuracy());
+  out << fmt::format("company name accuracy: {}/{} = {:.3f}\n", r.names_correct, r.domains,
+                     r.NameAccuracy());
   out << fmt::format("negatives extracted: {}\n", r.negatives);
-  out << fmt::format("domains: {} in truth, {} profiled, {} extra profile(s), {} duplicate(s)\n", r.domains,
-                     r.profiled, r.extra_profiles, r.duplicate_profiles);
+  out << fmt::format("domains: {} in truth, {} profiled, {} extra profile(s), {} duplicate(s)\n",
+                     r.domains, r.profiled, r.extra_profiles, r.duplicate_profiles);
   for (const auto& d : r.per_domain) {
     for (const auto& n : d.negatives) out << fmt::format("  NEGATIVE {}: {}\n", d.domain, n);
     if (!verbose) continue;
     if (!d.profiled) out << fmt::format("  {}: no profile\n", d.domain);
-    if (!d.name_correct) out << fmt::format("  {}: company_name got '{}'\n", d.domain, d.name_extracted);
+    if (!d.name_correct)
+      out << fmt::format("  {}: company_name got '{}'\n", d.domain, d.name_extracted);
     for (const auto& [field, values] : d.false_negatives)
       for (const auto& v : values) out << fmt::format("  {}: FN {} {}\n", d.domain, field, v);
     for (const auto& [field, values] : d.false_positives)
@@ -415,13 +434,14 @@ std::string FormatText(const Report& r, bool verbose) {
 
 json ToJson(const Report& r, bool verbose) {
   auto counts = [](const FieldCounts& c) {
-    return json{{"tp", c.tp}, {"fp", c.fp}, {"fn", c.fn},
-                {"precision", c.Precision()}, {"recall", c.Recall()}, {"f1", c.F1()}};
+    return json{{"tp", c.tp},           {"fp", c.fp},  {"fn", c.fn}, {"precision", c.Precision()},
+                {"recall", c.Recall()}, {"f1", c.F1()}};
   };
   json j = {{"fields", json::object()},
             {"micro", counts(r.micro)},
             {"micro_f1", r.micro.F1()},
-            {"company_name", {{"correct", r.names_correct}, {"total", r.domains}, {"accuracy", r.NameAccuracy()}}},
+            {"company_name",
+             {{"correct", r.names_correct}, {"total", r.domains}, {"accuracy", r.NameAccuracy()}}},
             {"negatives_count", r.negatives},
             {"negatives", json::array()},
             {"domains", r.domains},

@@ -5,18 +5,17 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 
 namespace trawl::score {
 
 // The scored fields, in report order.
-inline const char* const kFields[] = {"emails",     "phones",     "social",
+inline const char* const kFields[] = {"emails",         "phones",     "social",
                                       "company_number", "vat_number", "postcode"};
 
 // Values a careful human would say must never appear in the profile.
@@ -72,8 +71,8 @@ struct Report {
   int profiled = 0;                           // truth domains that had a profile
   int names_correct = 0;
   int negatives = 0;
-  int extra_profiles = 0;      // profiles whose domain has no truth file
-  int duplicate_profiles = 0;  // second and later profiles of one domain
+  int extra_profiles = 0;               // profiles whose domain has no truth file
+  int duplicate_profiles = 0;           // second and later profiles of one domain
   std::vector<DomainScore> per_domain;  // in truth order
 
   double NameAccuracy() const { return domains ? double(names_correct) / domains : 1.0; }
@@ -96,8 +95,9 @@ Result<std::vector<nlohmann::json>> LoadProfiles(const std::string& path, int* b
 Report Score(const std::vector<Truth>& truth, const std::vector<nlohmann::json>& profiles);
 
 // Normalizations the scorer applies, exposed for tests and for the truth's authors.
-std::string NormalizeName(const std::string& name);  // case-folded, spaces collapsed, no trailing punctuation
-std::string NormalizeId(const std::string& id);      // upper case, letters and digits only
+std::string NormalizeName(
+    const std::string& name);  // case-folded, spaces collapsed, no trailing punctuation
+std::string NormalizeId(const std::string& id);        // upper case, letters and digits only
 std::string NormalizePostcode(const std::string& pc);  // upper case, no spaces
 
 // Renderings. `verbose` adds every false positive/negative per domain.

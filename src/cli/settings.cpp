@@ -23,8 +23,7 @@ Result<ServerOptions> ServerOptionsFrom(const Settings& s, bool up) {
   auto redis = RedisSetting(up ? s.redis_url : s.serve_redis_url, s.redis_prefix);
   if (!redis) return tl::unexpected(redis.error());
   if (up && !*redis) {
-    return Fail(ErrorCode::kUsage,
-                "--redis: a Redis URL is needed (trawl serve runs without one)");
+    return Fail(ErrorCode::kUsage, "--redis: a Redis URL is needed (trawl serve runs without one)");
   }
   options.redis = *redis;
   if (!up) {

@@ -18,7 +18,7 @@
 namespace trawl {
 
 struct Settings {
-  std::string config_path;  // --config FILE (every command)
+  std::string config_path;              // --config FILE (every command)
   std::string options_output = "list";  // `trawl options list|markdown|toml`
 
   // Inputs and output of `crawl` and `submit`.

@@ -16,8 +16,10 @@ namespace {
 // Cuts a URL down to its host: "https://user@Host:8080/x?y" -> "Host".
 std::string_view HostPart(std::string_view s) {
   size_t scheme = s.find("://");
-  if (scheme != std::string_view::npos && scheme < 10) s.remove_prefix(scheme + 3);
-  else if (s.starts_with("//")) s.remove_prefix(2);
+  if (scheme != std::string_view::npos && scheme < 10)
+    s.remove_prefix(scheme + 3);
+  else if (s.starts_with("//"))
+    s.remove_prefix(2);
   size_t end = s.find_first_of("/?#");
   if (end != std::string_view::npos) s = s.substr(0, end);
   size_t at = s.rfind('@');
@@ -42,8 +44,8 @@ Result<std::string> ToAscii(const std::string& host) {
   char* out = nullptr;
   int rc = idn2_to_ascii_8z(host.c_str(), &out, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
   if (rc != IDN2_OK) {
-    return Fail(ErrorCode::kInvalidDomain, std::string("not a valid international name: ") +
-                                               idn2_strerror(rc));
+    return Fail(ErrorCode::kInvalidDomain,
+                std::string("not a valid international name: ") + idn2_strerror(rc));
   }
   std::string result(out);
   idn2_free(out);
@@ -67,10 +69,11 @@ Result<void> CheckLabels(const std::string& name) {
   std::string last;
   while (start <= name.size()) {
     size_t dot = name.find('.', start);
-    std::string label = name.substr(start, dot == std::string::npos ? std::string::npos
-                                                                     : dot - start);
+    std::string label =
+        name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (label.empty()) return Fail(ErrorCode::kInvalidDomain, "empty label");
-    if (label.size() > 63) return Fail(ErrorCode::kInvalidDomain, "label longer than 63 characters");
+    if (label.size() > 63)
+      return Fail(ErrorCode::kInvalidDomain, "label longer than 63 characters");
     for (char c : label) {
       if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-')) {
         return Fail(ErrorCode::kInvalidDomain,
@@ -110,7 +113,8 @@ Result<Domain> NormalizeDomain(std::string_view input) {
   }
   if (auto ok = CheckLabels(name); !ok) return tl::unexpected(ok.error());
   const psl_ctx_t* psl = psl_builtin();
-  if (psl != nullptr && psl_is_public_suffix2(psl, name.c_str(), PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
+  if (psl != nullptr &&
+      psl_is_public_suffix2(psl, name.c_str(), PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
     return Fail(ErrorCode::kInvalidDomain, "'" + name + "' is a public suffix, not a domain");
   }
   return Domain{name, ToUnicode(name)};

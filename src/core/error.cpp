@@ -14,25 +14,44 @@ static_assert(std::is_same_v<decltype(std::declval<Result<int>&>().and_then(
 
 std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidDomain: return "invalid_domain";
-    case ErrorCode::kDnsFailure: return "dns_failure";
-    case ErrorCode::kConnectFailed: return "connect_failed";
-    case ErrorCode::kTlsError: return "tls_error";
-    case ErrorCode::kTimeout: return "timeout";
-    case ErrorCode::kHttpError: return "http_error";
-    case ErrorCode::kRobotsDisallowed: return "robots_disallowed";
-    case ErrorCode::kBlockedAddress: return "blocked_address";
-    case ErrorCode::kTooLarge: return "too_large";
-    case ErrorCode::kNoHtml: return "no_html";
-    case ErrorCode::kTooManyRedirects: return "too_many_redirects";
-    case ErrorCode::kBadEncoding: return "bad_encoding";
-    case ErrorCode::kProtocolError: return "protocol_error";
-    case ErrorCode::kInternal: return "internal";
-    case ErrorCode::kUsage: return "usage";
-    case ErrorCode::kIo: return "io";
-    case ErrorCode::kWorkerCrashed: return "worker_crashed";
-    case ErrorCode::kUnavailable: return "unavailable";
-    case ErrorCode::kNotFound: return "not_found";
+    case ErrorCode::kInvalidDomain:
+      return "invalid_domain";
+    case ErrorCode::kDnsFailure:
+      return "dns_failure";
+    case ErrorCode::kConnectFailed:
+      return "connect_failed";
+    case ErrorCode::kTlsError:
+      return "tls_error";
+    case ErrorCode::kTimeout:
+      return "timeout";
+    case ErrorCode::kHttpError:
+      return "http_error";
+    case ErrorCode::kRobotsDisallowed:
+      return "robots_disallowed";
+    case ErrorCode::kBlockedAddress:
+      return "blocked_address";
+    case ErrorCode::kTooLarge:
+      return "too_large";
+    case ErrorCode::kNoHtml:
+      return "no_html";
+    case ErrorCode::kTooManyRedirects:
+      return "too_many_redirects";
+    case ErrorCode::kBadEncoding:
+      return "bad_encoding";
+    case ErrorCode::kProtocolError:
+      return "protocol_error";
+    case ErrorCode::kInternal:
+      return "internal";
+    case ErrorCode::kUsage:
+      return "usage";
+    case ErrorCode::kIo:
+      return "io";
+    case ErrorCode::kWorkerCrashed:
+      return "worker_crashed";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
+    case ErrorCode::kNotFound:
+      return "not_found";
   }
   return "internal";
 }

@@ -15,8 +15,8 @@ struct UrlParts {
   std::string scheme;  // "http" or "https"
   std::string host;    // lower case, punycode for IDNs
   int port = 0;
-  std::string path;    // starts with "/", dot segments removed, percent-encoded
-  std::string query;   // without "?", empty when none
+  std::string path;   // starts with "/", dot segments removed, percent-encoded
+  std::string query;  // without "?", empty when none
 };
 
 // Normalizes an absolute http(s) URL: lower-case scheme and host, default port

@@ -34,8 +34,10 @@ struct Crawler::Shared {
 
   void Deliver(Profile&& p) {
     std::lock_guard<std::mutex> lock(mu);
-    if (p.ok()) ++totals.domains_ok;
-    else ++totals.domains_failed;
+    if (p.ok())
+      ++totals.domains_ok;
+    else
+      ++totals.domains_failed;
     for (const auto& page : p.pages) {
       ++totals.pages;
       totals.bytes += page.bytes;
@@ -46,9 +48,13 @@ struct Crawler::Shared {
 
 Crawler::Crawler(CrawlOptions options) : options_(std::move(options)) {}
 
-CrawlTotals Crawler::Run(const Source& next, const Sink& sink) { return RunLoops(next, sink, false); }
+CrawlTotals Crawler::Run(const Source& next, const Sink& sink) {
+  return RunLoops(next, sink, false);
+}
 
-CrawlTotals Crawler::Serve(const Source& next, const Sink& sink) { return RunLoops(next, sink, true); }
+CrawlTotals Crawler::Serve(const Source& next, const Sink& sink) {
+  return RunLoops(next, sink, true);
+}
 
 CrawlTotals Crawler::RunLoops(const Source& next, const Sink& sink, bool serve) {
   int threads = options_.threads;
@@ -77,11 +83,14 @@ void Crawler::RunLoop(Shared& shared) {
   bool exhausted = false;
   while (true) {
     bool idle = false;  // serving, and the source had nothing this round
-    while (!exhausted && !stop_.load() && static_cast<int>(active.size()) < shared.loop_concurrency) {
+    while (!exhausted && !stop_.load() &&
+           static_cast<int>(active.size()) < shared.loop_concurrency) {
       std::optional<CrawlInput> in = shared.Take();
       if (!in) {
-        if (shared.serve) idle = true;
-        else exhausted = true;
+        if (shared.serve)
+          idle = true;
+        else
+          exhausted = true;
         break;
       }
       auto domain = NormalizeDomain(in->text);
@@ -95,9 +104,9 @@ void Crawler::RunLoop(Shared& shared) {
       }
       CrawlOptions opts = options_;
       if (in->max_pages > 0) opts.max_pages = in->max_pages;
-      active.push_back(std::make_unique<DomainCrawl>(
-          fetcher, opts, std::move(*domain), in->index,
-          [&ready](Profile&& p) { ready.push_back(std::move(p)); }));
+      active.push_back(
+          std::make_unique<DomainCrawl>(fetcher, opts, std::move(*domain), in->index,
+                                        [&ready](Profile&& p) { ready.push_back(std::move(p)); }));
       ++in_flight_;
       active.back()->Start();
     }

@@ -8,8 +8,8 @@
 #pragma once
 
 #include <atomic>
-#include <mutex>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -19,9 +19,9 @@
 namespace trawl {
 
 struct CrawlInput {
-  std::string text;  // what the user gave: a domain or a URL
-  int index = 0;     // position in the input
-  int max_pages = 0; // this domain's page cap; 0: the run's options.max_pages
+  std::string text;   // what the user gave: a domain or a URL
+  int index = 0;      // position in the input
+  int max_pages = 0;  // this domain's page cap; 0: the run's options.max_pages
 };
 
 struct CrawlTotals {

@@ -100,12 +100,18 @@ bool TryNextOrigin(ErrorCode c) {
 // that got further (a TLS error means something answered; DNS means nothing).
 int ErrorRank(ErrorCode c) {
   switch (c) {
-    case ErrorCode::kDnsFailure: return 1;
-    case ErrorCode::kConnectFailed: return 2;
-    case ErrorCode::kProtocolError: return 3;
-    case ErrorCode::kTlsError: return 4;
-    case ErrorCode::kBlockedAddress: return 6;
-    default: return 5;
+    case ErrorCode::kDnsFailure:
+      return 1;
+    case ErrorCode::kConnectFailed:
+      return 2;
+    case ErrorCode::kProtocolError:
+      return 3;
+    case ErrorCode::kTlsError:
+      return 4;
+    case ErrorCode::kBlockedAddress:
+      return 6;
+    default:
+      return 5;
   }
 }
 
@@ -185,8 +191,7 @@ void DomainCrawl::State::MaybeDeliver() {
   if (!fatal && !home_done) return;  // still discovering; a request is queued
   delivered = true;
   auto now = Clock::now();
-  profile.elapsed_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now - start).count();
+  profile.elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - start).count();
   if (fatal) {
     profile.error = fatal;
   } else {
@@ -217,8 +222,10 @@ void DomainCrawl::State::GetRobots(const std::string& origin, std::function<void
   auto [it, inserted] = origins.try_emplace(origin);
   Origin& o = it->second;
   if (!inserted) {
-    if (o.state == Origin::State::kPending) o.waiters.push_back(std::move(then));
-    else then();
+    if (o.state == Origin::State::kPending)
+      o.waiters.push_back(std::move(then));
+    else
+      then();
     return;
   }
   o.waiters.push_back(std::move(then));
@@ -328,7 +335,8 @@ void DomainCrawl::State::OnHome(FetchResponse&& r, int hops) {
       return;
     }
     if (hops + 1 > kMaxRedirects || seen.count(*next)) {
-      Fail(Error{ErrorCode::kTooManyRedirects, "redirect loop or more than 5 redirects at " + r.url});
+      Fail(Error{ErrorCode::kTooManyRedirects,
+                 "redirect loop or more than 5 redirects at " + r.url});
       return;
     }
     std::string target = *next;
@@ -336,8 +344,8 @@ void DomainCrawl::State::OnHome(FetchResponse&& r, int hops) {
     return;
   }
   if (r.status >= 400 || r.status < 200) {
-    Fail(Error{ErrorCode::kHttpError, "home page " + r.url + " answered HTTP " +
-                                          std::to_string(r.status)});
+    Fail(Error{ErrorCode::kHttpError,
+               "home page " + r.url + " answered HTTP " + std::to_string(r.status)});
     return;
   }
   const Document& doc = AcceptPage(r);
@@ -462,7 +470,8 @@ void DomainCrawl::State::OnPage(FetchResponse&& r, double score) {
       queue.push(Candidate{score, order++, *next});
     }
   } else if (!r.error && r.status >= 200 && r.status < 300) {
-    AddLinks(AcceptPage(r), -1);  // links found deeper rank just below equal ones from the home page
+    AddLinks(AcceptPage(r),
+             -1);  // links found deeper rank just below equal ones from the home page
   }
   ScheduleMore();
 }

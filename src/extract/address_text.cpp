@@ -37,10 +37,14 @@ std::vector<std::string> Segments(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     size_t sep = 0;
     char c = text[i];
-    if (c == ',' || c == '\n' || c == '|' || c == ';') sep = 1;
-    else if (text.compare(i, 2, "\xC2\xB7") == 0) sep = 2;       // middle dot
-    else if (text.compare(i, 3, "\xE2\x80\xA2") == 0) sep = 3;   // bullet
-    else if (text.compare(i, 3, " - ") == 0 || text.compare(i, 5, " \xE2\x80\x93 ") == 0) sep = c == ' ' && text[i + 1] == '-' ? 3 : 5;
+    if (c == ',' || c == '\n' || c == '|' || c == ';')
+      sep = 1;
+    else if (text.compare(i, 2, "\xC2\xB7") == 0)
+      sep = 2;  // middle dot
+    else if (text.compare(i, 3, "\xE2\x80\xA2") == 0)
+      sep = 3;  // bullet
+    else if (text.compare(i, 3, " - ") == 0 || text.compare(i, 5, " \xE2\x80\x93 ") == 0)
+      sep = c == ' ' && text[i + 1] == '-' ? 3 : 5;
     if (sep == 0) continue;
     flush(i);
     start = i + sep;
@@ -54,7 +58,8 @@ std::string TldCountry(std::string_view url) {
   size_t scheme = url.find("://");
   std::string_view host = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
   host = host.substr(0, host.find_first_of("/:?#"));
-  std::string tld(host.substr(host.rfind('.') == std::string_view::npos ? host.size() : host.rfind('.') + 1));
+  std::string tld(
+      host.substr(host.rfind('.') == std::string_view::npos ? host.size() : host.rfind('.') + 1));
   std::transform(tld.begin(), tld.end(), tld.begin(), ::toupper);
   if (tld == "UK") return "GB";
   for (const char* code : {"DE", "FR", "AU", "IE", "NL", "ES", "IT", "US", "AT", "BE", "CH"}) {
@@ -64,20 +69,25 @@ std::string TldCountry(std::string_view url) {
 }
 
 bool IsCompanyLine(std::string_view line) {
-  static const RE2 re("(?i)\\b(?:ltd|limited|llc|inc|gmbh|ag|sarl|sas|s\\.?l|s\\.?r\\.?l|plc|b\\.?v|pty|co)\\b\\.?$");
+  static const RE2 re(
+      "(?i)\\b(?:ltd|limited|llc|inc|gmbh|ag|sarl|sas|s\\.?l|s\\.?r\\.?l|plc|b\\.?v|pty|co)\\b\\.?"
+      "$");
   return RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), re);
 }
 
 bool IsCounty(std::string_view line) {
   static const RE2 re(
-      "(?i)^(?:\\w+shire|(?:east |west |north |south )?(?:sussex|yorkshire)|kent|essex|surrey|middlesex|devon|"
-      "cornwall|norfolk|suffolk|cumbria|dorset|somerset|rutland|county \\w+|co\\.? \\w+|greater \\w+|merseyside|"
+      "(?i)^(?:\\w+shire|(?:east |west |north |south "
+      ")?(?:sussex|yorkshire)|kent|essex|surrey|middlesex|devon|"
+      "cornwall|norfolk|suffolk|cumbria|dorset|somerset|rutland|county \\w+|co\\.? \\w+|greater "
+      "\\w+|merseyside|"
       "tyne and wear|west midlands)$");
   return RE2::FullMatch(re2::StringPiece(line.data(), line.size()), re);
 }
 
 bool IsUnitLine(std::string_view line) {
-  static const RE2 re("(?i)^(?:level|unit|suite|ste|floor|shop|flat|apartment|apt|building|#)\\b.*");
+  static const RE2 re(
+      "(?i)^(?:level|unit|suite|ste|floor|shop|flat|apartment|apt|building|#)\\b.*");
   return RE2::FullMatch(re2::StringPiece(line.data(), line.size()), re);
 }
 
@@ -88,9 +98,11 @@ std::string CleanStreet(std::string line, bool number_first) {
   if (colon != std::string::npos) line = Trim(std::string_view(line).substr(colon + 1));
   if (line.size() <= 50 && std::count(line.begin(), line.end(), ' ') < 7) return line;
   static const RE2 number_first_re("(\\b\\d{1,5}[A-Za-z]?\\s+\\p{Lu}[^\\d]*)$");
-  static const RE2 number_last_re("(\\p{Lu}[\\p{L}.-]*(?:\\s[\\p{L}.-]+){0,2}\\s\\d{1,4}\\s?[a-zA-Z]?(?:[-/]\\d{1,4})?)$");
+  static const RE2 number_last_re(
+      "(\\p{Lu}[\\p{L}.-]*(?:\\s[\\p{L}.-]+){0,2}\\s\\d{1,4}\\s?[a-zA-Z]?(?:[-/]\\d{1,4})?)$");
   std::string tail;
-  if (RE2::PartialMatch(line, number_first ? number_first_re : number_last_re, &tail) && tail.size() <= kMaxLineBytes) {
+  if (RE2::PartialMatch(line, number_first ? number_first_re : number_last_re, &tail) &&
+      tail.size() <= kMaxLineBytes) {
     return tail;
   }
   return "";
@@ -105,8 +117,10 @@ bool Acceptable(const std::string& line) {
 // street word. Returns false when no split point is found.
 bool SplitStreetAndTown(const std::string& line, std::string& street, std::string& town) {
   static const RE2 re(
-      "(?i)^(.*\\b(?:street|st|road|rd|lane|ln|avenue|ave|drive|dr|way|close|court|place|square|crescent|"
-      "terrace|parade|gardens|grove|hill|row|walk|mews|boulevard|blvd|highway|parkway)\\.?)\\s+(\\p{Lu}.*)$");
+      "(?i)^(.*\\b(?:street|st|road|rd|lane|ln|avenue|ave|drive|dr|way|close|court|place|square|"
+      "crescent|"
+      "terrace|parade|gardens|grove|hill|row|walk|mews|boulevard|blvd|highway|parkway)\\.?)\\s+("
+      "\\p{Lu}.*)$");
   return RE2::FullMatch(line, re, &street, &town);
 }
 
@@ -122,8 +136,9 @@ Context LinesBefore(const std::vector<TextBlock>& blocks, size_t index, size_t b
   std::string_view pre = std::string_view(blocks[index].text).substr(0, begin);
   std::vector<std::string> segs = Segments(pre);
   size_t last = pre.find_last_not_of(" \t");
-  bool ends_with_separator = last == std::string_view::npos ||
-                             std::string_view(",\n|;-\xB7\xA2\x93").find(pre[last]) != std::string_view::npos;
+  bool ends_with_separator =
+      last == std::string_view::npos ||
+      std::string_view(",\n|;-\xB7\xA2\x93").find(pre[last]) != std::string_view::npos;
   if (!segs.empty() && !ends_with_separator) {
     ctx.head = segs.back();
     segs.pop_back();
@@ -140,9 +155,10 @@ Context LinesBefore(const std::vector<TextBlock>& blocks, size_t index, size_t b
 
 // Lines that introduce an address or name its country, not parts of it.
 bool IsNoiseLine(std::string_view line) {
-  static const RE2 re("(?i)(?:address|adresse|anschrift|location|locations|find us|visit us|our address|"
-                      "head office|registered office|office|contact|contact us|kontakt|standort|indirizzo|"
-                      "dirección|sede)");
+  static const RE2 re(
+      "(?i)(?:address|adresse|anschrift|location|locations|find us|visit us|our address|"
+      "head office|registered office|office|contact|contact us|kontakt|standort|indirizzo|"
+      "dirección|sede)");
   if (RE2::FullMatch(re2::StringPiece(line.data(), line.size()), re)) return true;
   return line.size() > 2 && !CountryCode(line).empty();
 }
@@ -169,8 +185,8 @@ std::string TakeStreet(std::vector<std::string>& lines, bool number_first) {
   if (!Acceptable(street)) return "";
   if (!lines.empty() && IsUnitLine(lines.back()) && lines.back().size() <= kMaxLineBytes) {
     street = PopLine(lines) + ", " + street;
-  } else if (IsUnitLine(street) && !lines.empty() && LooksLikeStreet(lines.back()) && Acceptable(lines.back()) &&
-             lines.back().find(':') == std::string::npos) {
+  } else if (IsUnitLine(street) && !lines.empty() && LooksLikeStreet(lines.back()) &&
+             Acceptable(lines.back()) && lines.back().find(':') == std::string::npos) {
     street = street + ", " + PopLine(lines);
   }
   return street;
@@ -205,8 +221,8 @@ Address Assemble(const std::vector<TextBlock>& blocks, size_t index, const Postc
     if (street.empty()) street = TakeStreet(ctx.lines, true);
     // "16 Cross Street, Cheadle, Stoke-on-Trent": the line taken for the
     // street is a district when a street line sits right before it.
-    if (!street.empty() && !LooksLikeStreet(street) && !ctx.lines.empty() && LooksLikeStreet(ctx.lines.back()) &&
-        Acceptable(ctx.lines.back())) {
+    if (!street.empty() && !LooksLikeStreet(street) && !ctx.lines.empty() &&
+        LooksLikeStreet(ctx.lines.back()) && Acceptable(ctx.lines.back())) {
       locality = locality.empty() ? street : street + ", " + locality;
       street = TakeStreet(ctx.lines, true);
     }
@@ -230,7 +246,8 @@ Address Assemble(const std::vector<TextBlock>& blocks, size_t index, const Postc
 
 }  // namespace
 
-void AddTextAddresses(const Document& doc, std::string_view country_hint, std::vector<Address>& out) {
+void AddTextAddresses(const Document& doc, std::string_view country_hint,
+                      std::vector<Address>& out) {
   AddTextAddresses(doc, PageText::Of(doc), country_hint, out);
 }
 
@@ -258,7 +275,9 @@ void AddTextAddresses(const Document& doc, const PageText& page, std::string_vie
     runs = &own_runs;
   }
   for (PostcodeMatch m : FindPostcodes(joined, *runs, country_hint, TldCountry(doc.url))) {
-    size_t index = static_cast<size_t>(std::upper_bound(starts->begin(), starts->end(), m.begin) - starts->begin()) - 1;
+    size_t index = static_cast<size_t>(std::upper_bound(starts->begin(), starts->end(), m.begin) -
+                                       starts->begin()) -
+                   1;
     m.begin -= (*starts)[index];
     out.push_back(Assemble(doc.blocks, index, m));
   }

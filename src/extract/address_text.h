@@ -16,7 +16,8 @@ namespace trawl {
 // Appends one Address per postcode found in doc.blocks (text filled, source
 // left empty). `country_hint` is ISO alpha-2 or empty; the URL's TLD is a
 // second hint.
-void AddTextAddresses(const Document& doc, std::string_view country_hint, std::vector<Address>& out);
+void AddTextAddresses(const Document& doc, std::string_view country_hint,
+                      std::vector<Address>& out);
 // The same with the page's joined text made by the caller (PageText::Of(doc)).
 void AddTextAddresses(const Document& doc, const PageText& text, std::string_view country_hint,
                       std::vector<Address>& out);

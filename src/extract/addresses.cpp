@@ -3,11 +3,11 @@
 // (postcodes.h) with the street and town read from the neighbouring lines.
 #include "extract/addresses.h"
 
-#include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
 #include <algorithm>
 #include <cctype>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/text.h"
@@ -35,8 +35,10 @@ std::string Clean(std::string_view s) {
     } else if (c == ' ' || c == '\t') {
       space = true;
     } else {
-      if (!out.empty() && newline && out.back() != ',') out += ", ";
-      else if (!out.empty() && (space || newline)) out += ' ';
+      if (!out.empty() && newline && out.back() != ',')
+        out += ", ";
+      else if (!out.empty() && (space || newline))
+        out += ' ';
       space = newline = false;
       out += c;
     }
@@ -52,15 +54,37 @@ std::optional<std::string> NonEmpty(std::string s) {
 }  // namespace
 
 std::string CountryCode(std::string_view name) {
-  static const std::pair<const char*, const char*> kNames[] = {
-      {"united kingdom", "GB"}, {"uk", "GB"},        {"great britain", "GB"}, {"england", "GB"},
-      {"scotland", "GB"},       {"wales", "GB"},     {"northern ireland", "GB"}, {"united states", "US"},
-      {"usa", "US"},            {"united states of america", "US"}, {"deutschland", "DE"}, {"germany", "DE"},
-      {"france", "FR"},         {"australia", "AU"}, {"ireland", "IE"},       {"éire", "IE"},
-      {"netherlands", "NL"},    {"the netherlands", "NL"}, {"nederland", "NL"}, {"spain", "ES"},
-      {"españa", "ES"},         {"italy", "IT"},     {"italia", "IT"},        {"austria", "AT"},
-      {"österreich", "AT"},     {"belgium", "BE"},   {"belgique", "BE"},      {"belgië", "BE"},
-      {"switzerland", "CH"},    {"schweiz", "CH"},   {"suisse", "CH"}};
+  static const std::pair<const char*, const char*> kNames[] = {{"united kingdom", "GB"},
+                                                               {"uk", "GB"},
+                                                               {"great britain", "GB"},
+                                                               {"england", "GB"},
+                                                               {"scotland", "GB"},
+                                                               {"wales", "GB"},
+                                                               {"northern ireland", "GB"},
+                                                               {"united states", "US"},
+                                                               {"usa", "US"},
+                                                               {"united states of america", "US"},
+                                                               {"deutschland", "DE"},
+                                                               {"germany", "DE"},
+                                                               {"france", "FR"},
+                                                               {"australia", "AU"},
+                                                               {"ireland", "IE"},
+                                                               {"éire", "IE"},
+                                                               {"netherlands", "NL"},
+                                                               {"the netherlands", "NL"},
+                                                               {"nederland", "NL"},
+                                                               {"spain", "ES"},
+                                                               {"españa", "ES"},
+                                                               {"italy", "IT"},
+                                                               {"italia", "IT"},
+                                                               {"austria", "AT"},
+                                                               {"österreich", "AT"},
+                                                               {"belgium", "BE"},
+                                                               {"belgique", "BE"},
+                                                               {"belgië", "BE"},
+                                                               {"switzerland", "CH"},
+                                                               {"schweiz", "CH"},
+                                                               {"suisse", "CH"}};
   std::string lower = AsciiLower(Trim(name));
   for (const auto& [n, code] : kNames) {
     if (lower == n) return code;
@@ -121,8 +145,9 @@ bool HasType(const Json& j, std::string_view type) {
   auto matches = [&](const Json& x) {
     if (!x.is_string()) return false;
     std::string s = x.get<std::string>();
-    return s == type || (s.size() > type.size() && s.compare(s.size() - type.size() - 1, std::string::npos,
-                                                              "/" + std::string(type)) == 0);
+    return s == type ||
+           (s.size() > type.size() &&
+            s.compare(s.size() - type.size() - 1, std::string::npos, "/" + std::string(type)) == 0);
   };
   if (t.is_array()) return std::any_of(t.begin(), t.end(), matches);
   return matches(t);
@@ -148,7 +173,8 @@ void WalkJson(const Json& j, int depth, int& budget, std::vector<Address>& out) 
     return;
   }
   if (!j.is_object()) return;
-  bool untyped_address = !j.contains("@type") && (j.contains("streetAddress") || j.contains("postalCode"));
+  bool untyped_address =
+      !j.contains("@type") && (j.contains("streetAddress") || j.contains("postalCode"));
   if (HasType(j, "PostalAddress") || untyped_address) {
     Address a = FromPostalAddress(j);
     if (!a.text.empty()) out.push_back(std::move(a));
@@ -185,14 +211,14 @@ void FromMicrodata(const Document& doc, std::vector<Address>& out) {
     current = Json::object();
   };
   for (const MicrodataProp& p : doc.microdata) {
-    bool postal = p.itemtype.size() >= 13 && p.itemtype.compare(p.itemtype.size() - 13, 13, "PostalAddress") == 0;
+    bool postal = p.itemtype.size() >= 13 &&
+                  p.itemtype.compare(p.itemtype.size() - 13, 13, "PostalAddress") == 0;
     if (!postal) continue;
     if (current.contains(p.prop)) flush();
     current[p.prop] = p.value;
   }
   flush();
 }
-
 
 std::string Key(std::string_view s) {
   std::string out;
@@ -208,9 +234,10 @@ std::string StreetKey(std::string_view street) {
     RE2 re;
     const char* to;
   };
-  static const Fold kFolds[] = {{RE2("(?i)\\broad\\b"), "rd"},   {RE2("(?i)\\bstreet\\b"), "st"},
-                                {RE2("(?i)\\bavenue\\b"), "ave"}, {RE2("(?i)\\bdrive\\b"), "dr"},
-                                {RE2("(?i)\\blane\\b"), "ln"},    {RE2("(?i)stra(?:ß|ss)e\\b"), "str"}};
+  static const Fold kFolds[] = {
+      {RE2("(?i)\\broad\\b"), "rd"},    {RE2("(?i)\\bstreet\\b"), "st"},
+      {RE2("(?i)\\bavenue\\b"), "ave"}, {RE2("(?i)\\bdrive\\b"), "dr"},
+      {RE2("(?i)\\blane\\b"), "ln"},    {RE2("(?i)stra(?:ß|ss)e\\b"), "str"}};
   std::string s(street);
   for (const Fold& f : kFolds) RE2::GlobalReplace(&s, f.re, f.to);
   return Key(s);
@@ -230,14 +257,16 @@ std::vector<Address> ExtractAddresses(const Document& doc, std::string_view coun
   return ExtractAddresses(doc, PageText::Of(doc), country_hint);
 }
 
-std::vector<Address> ExtractAddresses(const Document& doc, const PageText& text, std::string_view country_hint) {
+std::vector<Address> ExtractAddresses(const Document& doc, const PageText& text,
+                                      std::string_view country_hint) {
   std::vector<Address> found;
   FromJsonLd(doc, found);
   FromMicrodata(doc, found);
   AddTextAddresses(doc, text, country_hint, found);
   std::vector<Address> out;
   for (Address& a : found) {
-    auto dup = std::find_if(out.begin(), out.end(), [&](const Address& b) { return SameAddress(a, b); });
+    auto dup =
+        std::find_if(out.begin(), out.end(), [&](const Address& b) { return SameAddress(a, b); });
     if (dup == out.end()) {
       a.source = doc.url;
       out.push_back(std::move(a));
@@ -245,7 +274,8 @@ std::vector<Address> ExtractAddresses(const Document& doc, const PageText& text,
     }
     // The first (most trusted) source wins; a later one only fills gaps.
     bool filled = false;
-    for (auto field : {&Address::street, &Address::locality, &Address::region, &Address::postcode, &Address::country}) {
+    for (auto field : {&Address::street, &Address::locality, &Address::region, &Address::postcode,
+                       &Address::country}) {
       if (!((*dup).*field) && a.*field) {
         (*dup).*field = a.*field;
         filled = true;

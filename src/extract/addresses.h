@@ -16,6 +16,7 @@ namespace trawl {
 // `country_hint` (ISO alpha-2 or empty) breaks ties between postcode formats.
 std::vector<Address> ExtractAddresses(const Document& doc, std::string_view country_hint);
 // The same with the page's joined text made by the caller (PageText::Of(doc)).
-std::vector<Address> ExtractAddresses(const Document& doc, const PageText& text, std::string_view country_hint);
+std::vector<Address> ExtractAddresses(const Document& doc, const PageText& text,
+                                      std::string_view country_hint);
 
 }  // namespace trawl

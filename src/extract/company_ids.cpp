@@ -46,10 +46,15 @@ bool ContainsNoCase(std::string_view hay, std::string_view needle) {
 // Every trigger word the patterns below use. One with capitals is matched
 // case-sensitively, the others ignoring the case of A-Z.
 constexpr std::string_view kTriggers[] = {
-    "compan", "reg",   "crn",   "HRA",   "HRB", "register", "amtsgericht", "siren", "siret", "rcs", "abn",
-    "acn",    "cro",   "ireland", "companies registration", "kvk", "kamer van", "chamber of", "cif", "nif",
-    "c.i.f",  "n.i.f", "REA",   "R.E.A", "R. E. A", "GB", "DE", "FR", "NL", "IE", "ES", "IT", "AT", "BE",
-    "vat",    "ust",   "uid",   "tva",   "btw",   "iva",   "umsatzsteuer"};
+    "compan",      "reg",         "crn",        "HRA",     "HRB",
+    "register",    "amtsgericht", "siren",      "siret",   "rcs",
+    "abn",         "acn",         "cro",        "ireland", "companies registration",
+    "kvk",         "kamer van",   "chamber of", "cif",     "nif",
+    "c.i.f",       "n.i.f",       "REA",        "R.E.A",   "R. E. A",
+    "GB",          "DE",          "FR",         "NL",      "IE",
+    "ES",          "IT",          "AT",         "BE",      "vat",
+    "ust",         "uid",         "tva",        "btw",     "iva",
+    "umsatzsteuer"};
 constexpr size_t kTriggerCount = std::size(kTriggers);
 // TriggerPrefixes::second reads three bytes of every case-insensitive trigger.
 static_assert([] {
@@ -65,7 +70,9 @@ bool HasUpper(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
-size_t PairKey(char a, char b) { return static_cast<size_t>(static_cast<unsigned char>(a)) << 8 | static_cast<unsigned char>(b); }
+size_t PairKey(char a, char b) {
+  return static_cast<size_t>(static_cast<unsigned char>(a)) << 8 | static_cast<unsigned char>(b);
+}
 
 char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -78,8 +85,10 @@ char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A
 struct TriggerPrefixes {
   static constexpr uint8_t kLower = 1, kExact = 2;
   std::vector<uint8_t> pairs = std::vector<uint8_t>(65536, 0);
-  std::vector<uint8_t> second = std::vector<uint8_t>(65536, 0);  // bytes 2-3 of a case-insensitive trigger
-  std::vector<uint8_t> by_first[2][256];  // [exact][first byte, lower-case unless exact] -> kTriggers index
+  std::vector<uint8_t> second =
+      std::vector<uint8_t>(65536, 0);  // bytes 2-3 of a case-insensitive trigger
+  std::vector<uint8_t>
+      by_first[2][256];  // [exact][first byte, lower-case unless exact] -> kTriggers index
   TriggerPrefixes() {
     for (size_t k = 0; k < kTriggerCount; ++k) {
       std::string_view t = kTriggers[k];
@@ -165,7 +174,8 @@ class Page {
 
   // Appends the hits of `wanted` triggers at offsets in [begin, end), by
   // offset, to `out`; scans the blocks there not scanned yet.
-  void HitsIn(size_t begin, size_t end, const std::bitset<kTriggerCount>& wanted, std::vector<Hit>& out) {
+  void HitsIn(size_t begin, size_t end, const std::bitset<kTriggerCount>& wanted,
+              std::vector<Hit>& out) {
     end = std::min(end, text.size());
     for (size_t block = begin / kBlock; block * kBlock < end; ++block) {
       if (blocks_[block].second == kUnscanned) Scan(block);
@@ -195,7 +205,8 @@ class Page {
     for (size_t i = block * kBlock; i < end && i + 1 < text.size(); ++i) {
       uint8_t kinds = pairs[PairKey(text[i], text[i + 1])];
       if (kinds == 0) continue;
-      if ((kinds & TriggerPrefixes::kLower) && i + 2 < text.size() && second[PairKey(text[i + 1], text[i + 2])]) {
+      if ((kinds & TriggerPrefixes::kLower) && i + 2 < text.size() &&
+          second[PairKey(text[i + 1], text[i + 2])]) {
         AddHits(kPrefixes, i, false, hits);
       }
       if (kinds & TriggerPrefixes::kExact) AddHits(kPrefixes, i, true, hits);
@@ -232,8 +243,9 @@ struct Needs {
 const std::vector<DigitRun>& Spans(Page& page, const Needs& needs) {
   static const std::vector<DigitRun> kNone;
   if (needs.literals.size() > 0 &&
-      std::none_of(needs.literals.begin(), needs.literals.end(),
-                   [&](std::string_view l) { return page.text.find(l) != std::string_view::npos; })) {
+      std::none_of(needs.literals.begin(), needs.literals.end(), [&](std::string_view l) {
+        return page.text.find(l) != std::string_view::npos;
+      })) {
     return kNone;
   }
   if (needs.min_digits <= 1 && !needs.stretch) return page.runs;
@@ -269,11 +281,13 @@ const std::vector<DigitRun>& Spans(Page& page, const Needs& needs) {
 }
 
 // The merged windows around `triggers` that overlap a span, ascending.
-std::vector<std::pair<size_t, size_t>> Windows(Page& page, std::initializer_list<std::string_view> triggers,
+std::vector<std::pair<size_t, size_t>> Windows(Page& page,
+                                               std::initializer_list<std::string_view> triggers,
                                                const std::vector<DigitRun>& spans) {
   std::bitset<kTriggerCount> wanted;
   for (std::string_view trigger : triggers) {
-    size_t k = static_cast<size_t>(std::find(std::begin(kTriggers), std::end(kTriggers), trigger) - std::begin(kTriggers));
+    size_t k = static_cast<size_t>(std::find(std::begin(kTriggers), std::end(kTriggers), trigger) -
+                                   std::begin(kTriggers));
     if (k < kTriggerCount) wanted.set(k);
   }
   size_t size = page.text.size();
@@ -328,7 +342,8 @@ std::vector<std::pair<size_t, size_t>> Windows(Page& page, std::initializer_list
         size_t wider = std::max(need_end, std::min(size, end + width));
         size_t added = hits.size();
         page.HitsIn(end, wider, wanted, hits);
-        for (size_t i = added; i < hits.size(); ++i) last_end = std::max(last_end, window(hits[i]).second);
+        for (size_t i = added; i < hits.size(); ++i)
+          last_end = std::max(last_end, window(hits[i]).second);
         end = wider;
       }
     }
@@ -354,8 +369,8 @@ std::vector<std::pair<size_t, size_t>> Windows(Page& page, std::initializer_list
 // windows around `triggers` that hold what `needs` says every match holds
 // (the other windows cannot hold one). Groups are 1..n; `n` at most 9.
 template <typename Fn>
-void ForEachMatch(const RE2& re, Page& page, std::initializer_list<std::string_view> triggers, const Needs& needs,
-                  Fn fn) {
+void ForEachMatch(const RE2& re, Page& page, std::initializer_list<std::string_view> triggers,
+                  const Needs& needs, Fn fn) {
   std::string_view text = page.text;
   re2::StringPiece input(text.data(), text.size());
   re2::StringPiece sub[10];
@@ -372,7 +387,9 @@ void ForEachMatch(const RE2& re, Page& page, std::initializer_list<std::string_v
   }
 }
 
-std::string Group(const re2::StringPiece& sp) { return sp.data() ? std::string(sp.data(), sp.size()) : ""; }
+std::string Group(const re2::StringPiece& sp) {
+  return sp.data() ? std::string(sp.data(), sp.size()) : "";
+}
 
 // ---- company numbers, one function per country ------------------------------
 
@@ -382,55 +399,63 @@ std::string Group(const re2::StringPiece& sp) { return sp.data() ? std::string(s
 void UkCompanyNumbers(Page& page, std::vector<Found>& out) {
   std::string_view text = page.text;
   static const RE2 re(
-      "(?i)(?:(company\\s+(?:registration\\s+)?(?:no|number|num|nr|reg(?:istration)?\\.?\\s*no)\\b\\.?"
+      "(?i)(?:(company\\s+(?:registration\\s+)?(?:no|number|num|nr|reg(?:istration)?\\.?\\s*no)"
+      "\\b\\.?"
       "|companies\\s+house(?:\\s+(?:no|number|registration(?:\\s+(?:no|number))?)\\b\\.?)?"
       "|\\bcrn\\b|registered\\s+in\\s+(?:england|wales|scotland|northern\\s+ireland)[^0-9]{0,50}?)"
       "|(\\breg(?:istration|istered|\\.)?\\s*(?:no|number|nr)\\b\\.?))"
-      "\\s*[:.#]?\\s*((?:SC|NI|OC|SO|NC|R0|FC|SF|NF|GS|IP|SP|RS|LP|SL|SE|ZC|SZ|NZ|GE|CE|CS)\\s?\\d{6}"
+      "\\s*[:.#]?\\s*((?:SC|NI|OC|SO|NC|R0|FC|SF|NF|GS|IP|SP|RS|LP|SL|SE|ZC|SZ|NZ|GE|CE|CS)\\s?\\d{"
+      "6}"
       "|\\d{8}|\\d{7}|\\d{4}\\s\\d{4}|\\d{2}\\s\\d{3}\\s\\d{3}|\\d{3}\\s\\d{4})\\b");
   // Needs{3}: the shortest digit group any number form holds ("12 345 678").
-  ForEachMatch(re, page, {"compan", "reg", "crn"}, Needs{3}, [&](const re2::StringPiece* g, size_t at) {
-    bool clear = g[1].data() != nullptr;
-    if (!clear) {
-      std::string_view before = text.substr(at >= 16 ? at - 16 : 0, std::min<size_t>(at, 16));
-      for (std::string_view other : {"vat", "charity", "ust", "gdc", "gmc", "fca", "tva", "btw", "cqc"}) {
-        if (ContainsNoCase(before, other)) return;
-      }
-    }
-    std::string number = StripSeparators(Group(g[3]));
-    if (number.size() == 7 && clear) number = "0" + number;
-    if (number.size() == 8) out.push_back({number, "GB"});
-  });
+  ForEachMatch(
+      re, page, {"compan", "reg", "crn"}, Needs{3}, [&](const re2::StringPiece* g, size_t at) {
+        bool clear = g[1].data() != nullptr;
+        if (!clear) {
+          std::string_view before = text.substr(at >= 16 ? at - 16 : 0, std::min<size_t>(at, 16));
+          for (std::string_view other :
+               {"vat", "charity", "ust", "gdc", "gmc", "fca", "tva", "btw", "cqc"}) {
+            if (ContainsNoCase(before, other)) return;
+          }
+        }
+        std::string number = StripSeparators(Group(g[3]));
+        if (number.size() == 7 && clear) number = "0" + number;
+        if (number.size() == 8) out.push_back({number, "GB"});
+      });
 }
 
 void DeCompanyNumbers(Page& page, std::vector<Found>& out) {
   std::string_view text = page.text;
   static const RE2 hr("\\b(HR[AB])\\s*(?:Nr\\.?\\s*|-)?(\\d{1,6})(?:\\s([A-Z]))?\\b");
   static const RE2 other("\\b(VR|PR|GnR)\\s*(?:Nr\\.?\\s*)?(\\d{1,6})\\b");
-  ForEachMatch(hr, page, {"HRA", "HRB"}, Needs{1, false, {"HRA", "HRB"}}, [&](const re2::StringPiece* g, size_t) {
-    std::string value = Group(g[1]) + " " + Group(g[2]);
-    if (g[3].data()) value += " " + Group(g[3]);
-    out.push_back({value, "DE"});
-  });
+  ForEachMatch(hr, page, {"HRA", "HRB"}, Needs{1, false, {"HRA", "HRB"}},
+               [&](const re2::StringPiece* g, size_t) {
+                 std::string value = Group(g[1]) + " " + Group(g[2]);
+                 if (g[3].data()) value += " " + Group(g[3]);
+                 out.push_back({value, "DE"});
+               });
   // Vereins-/Partnerschafts-/Genossenschaftsregister letters are common
   // words elsewhere ("PR 2024"), so they need a register word just before.
-  ForEachMatch(other, page, {"register", "amtsgericht"}, Needs{1, false, {"VR", "PR", "GnR"}}, [&](const re2::StringPiece* g, size_t at) {
-    std::string_view before = text.substr(at >= 60 ? at - 60 : 0, std::min<size_t>(at, 60));
-    if (ContainsNoCase(before, "register") || ContainsNoCase(before, "amtsgericht")) {
-      out.push_back({Group(g[1]) + " " + Group(g[2]), "DE"});
-    }
-  });
+  ForEachMatch(other, page, {"register", "amtsgericht"}, Needs{1, false, {"VR", "PR", "GnR"}},
+               [&](const re2::StringPiece* g, size_t at) {
+                 std::string_view before =
+                     text.substr(at >= 60 ? at - 60 : 0, std::min<size_t>(at, 60));
+                 if (ContainsNoCase(before, "register") || ContainsNoCase(before, "amtsgericht")) {
+                   out.push_back({Group(g[1]) + " " + Group(g[2]), "DE"});
+                 }
+               });
 }
 
 void FrCompanyNumbers(Page& page, std::vector<Found>& out) {
   static const RE2 re(
       "(?i)\\b(SIRET|SIREN|RCS)\\b[^0-9]{0,40}?"
       "(\\d{3}\\s?\\d{3}\\s?\\d{3}(?:\\s?\\d{5}|\\s\\d{3}\\s\\d{2})?)\\b");
-  ForEachMatch(re, page, {"siren", "siret", "rcs"}, Needs{3}, [&](const re2::StringPiece* g, size_t) {
-    std::string digits = StripSeparators(Group(g[2]));
-    if (!LuhnCheck(digits)) return;
-    out.push_back({(digits.size() == 14 ? "SIRET " : "SIREN ") + digits, "FR"});
-  });
+  ForEachMatch(re, page, {"siren", "siret", "rcs"}, Needs{3},
+               [&](const re2::StringPiece* g, size_t) {
+                 std::string digits = StripSeparators(Group(g[2]));
+                 if (!LuhnCheck(digits)) return;
+                 out.push_back({(digits.size() == 14 ? "SIRET " : "SIREN ") + digits, "FR"});
+               });
 }
 
 void AuCompanyNumbers(Page& page, std::vector<Found>& out) {
@@ -451,34 +476,44 @@ void IeCompanyNumbers(Page& page, std::vector<Found>& out) {
       "(?i)(?:\\bCRO\\b(?:\\s*(?:no|number|nr)\\b\\.?)?"
       "|registered\\s+in\\s+(?:the\\s+republic\\s+of\\s+)?ireland[^0-9]{0,40}?"
       "|companies\\s+registration\\s+office[^0-9]{0,30}?)\\s*[:.#]?\\s*(\\d{5,6})\\b");
-  ForEachMatch(re, page, {"cro", "ireland", "companies registration"}, Needs{5}, [&](const re2::StringPiece* g, size_t) { out.push_back({"CRO " + Group(g[1]), "IE"}); });
+  ForEachMatch(re, page, {"cro", "ireland", "companies registration"}, Needs{5},
+               [&](const re2::StringPiece* g, size_t) {
+                 out.push_back({"CRO " + Group(g[1]), "IE"});
+               });
 }
 
 void NlCompanyNumbers(Page& page, std::vector<Found>& out) {
   static const RE2 re(
-      "(?i)(?:\\bKvK\\b(?:[\\s-]?(?:nummer|nr|number|no)\\b\\.?)?|kamer\\s+van\\s+koophandel[^0-9]{0,30}?"
-      "|chamber\\s+of\\s+commerce(?:\\s+(?:no|number|nr)\\b\\.?)?)\\s*[:.#]?\\s*(\\d{8}|\\d{4}\\s\\d{4})\\b");
-  ForEachMatch(re, page, {"kvk", "kamer van", "chamber of"}, Needs{4}, [&](const re2::StringPiece* g, size_t) {
-    out.push_back({"KvK " + StripSeparators(Group(g[1])), "NL"});
-  });
+      "(?i)(?:\\bKvK\\b(?:[\\s-]?(?:nummer|nr|number|no)\\b\\.?)?|kamer\\s+van\\s+koophandel[^0-9]{"
+      "0,30}?"
+      "|chamber\\s+of\\s+commerce(?:\\s+(?:no|number|nr)\\b\\.?)?)\\s*[:.#]?\\s*(\\d{8}|\\d{4}"
+      "\\s\\d{4})\\b");
+  ForEachMatch(re, page, {"kvk", "kamer van", "chamber of"}, Needs{4},
+               [&](const re2::StringPiece* g, size_t) {
+                 out.push_back({"KvK " + StripSeparators(Group(g[1])), "NL"});
+               });
 }
 
 void EsCompanyNumbers(Page& page, std::vector<Found>& out) {
   static const RE2 re(
-      "(?i)\\b(?:C\\.?I\\.?F|N\\.?I\\.?F)\\b\\.?(?:\\s*(?:n[ºo°]\\.?|número))?\\s*[:.]?\\s*(?:ES[\\s-]?)?"
+      "(?i)\\b(?:C\\.?I\\.?F|N\\.?I\\.?F)\\b\\.?(?:\\s*(?:n[ºo°]\\.?|número))?\\s*[:.]?\\s*(?:ES["
+      "\\s-]?)?"
       "([A-Z][\\s.-]?\\d{2}[\\s.]?\\d{3}[\\s.]?\\d{2}[\\s.-]?[0-9A-Z])\\b");
-  ForEachMatch(re, page, {"cif", "nif", "c.i.f", "n.i.f"}, Needs{3}, [&](const re2::StringPiece* g, size_t) {
-    std::string cif = StripSeparators(Group(g[1]));
-    if (EsCifCheck(cif)) out.push_back({"CIF " + cif, "ES"});
-  });
+  ForEachMatch(re, page, {"cif", "nif", "c.i.f", "n.i.f"}, Needs{3},
+               [&](const re2::StringPiece* g, size_t) {
+                 std::string cif = StripSeparators(Group(g[1]));
+                 if (EsCifCheck(cif)) out.push_back({"CIF " + cif, "ES"});
+               });
 }
 
 void ItCompanyNumbers(Page& page, std::vector<Found>& out) {
   static const RE2 re(
-      "(?i)\\bR\\.?\\s?E\\.?\\s?A\\b\\.?(?:\\s*(?:n[.°º]?|nr\\.?|numero))?\\s*[:.]?\\s*([A-Z]{2})[\\s-]*(\\d{5,7})\\b");
-  ForEachMatch(re, page, {"REA", "R.E.A", "R. E. A"}, Needs{5}, [&](const re2::StringPiece* g, size_t) {
-    out.push_back({"REA " + StripSeparators(Group(g[1])) + "-" + Group(g[2]), "IT"});
-  });
+      "(?i)\\bR\\.?\\s?E\\.?\\s?A\\b\\.?(?:\\s*(?:n[.°º]?|nr\\.?|numero))?\\s*[:.]?\\s*([A-Z]{2})["
+      "\\s-]*(\\d{5,7})\\b");
+  ForEachMatch(re, page, {"REA", "R.E.A", "R. E. A"}, Needs{5},
+               [&](const re2::StringPiece* g, size_t) {
+                 out.push_back({"REA " + StripSeparators(Group(g[1])) + "-" + Group(g[2]), "IT"});
+               });
 }
 
 // ---- VAT numbers -------------------------------------------------------------
@@ -506,7 +541,8 @@ void PrefixedVat(Page& page, std::vector<Found>& out) {
   re2::StringPiece input(text.data(), text.size());
   // As in ForEachMatch: each alternative holds 3+ consecutive digits.
   const std::vector<DigitRun>& spans = Spans(page, Needs{3});
-  for (const auto& [begin, end] : Windows(page, {"GB", "DE", "FR", "NL", "IE", "ES", "IT", "AT", "BE"}, spans)) {
+  for (const auto& [begin, end] :
+       Windows(page, {"GB", "DE", "FR", "NL", "IE", "ES", "IT", "AT", "BE"}, spans)) {
     if (!HasDigitRunIn(spans, begin, end, 3)) continue;
     size_t pos = begin;
     while (pos < end && MatchWithCaptures(PrefixedVatPattern(), input, pos, end, sub, 19)) {
@@ -525,55 +561,63 @@ void PrefixedVat(Page& page, std::vector<Found>& out) {
 // country ("USt-IdNr." is German); a plain "VAT" label takes the hint.
 void LabelledVat(Page& page, std::string_view hint, std::vector<Found>& out) {
   static const RE2 re(
-      "(?i)(?:(\\bVAT\\b(?:\\s*(?:reg(?:istration)?\\.?|registered))?(?:\\s*(?:no|number|nr|id)\\b\\.?)?)"
-      "|(\\bUSt\\.?[\\s-]*Id(?:ent)?(?:[\\s-]*Nr)?\\.?|\\bUmsatzsteuer[\\s-]*(?:Identifikationsnummer|ID)\\w*)"
+      "(?i)(?:(\\bVAT\\b(?:\\s*(?:reg(?:istration)?\\.?|registered))?(?:\\s*(?:no|number|nr|id)"
+      "\\b\\.?)?)"
+      "|(\\bUSt\\.?[\\s-]*Id(?:ent)?(?:[\\s-]*Nr)?\\.?|\\bUmsatzsteuer[\\s-]*(?:"
+      "Identifikationsnummer|ID)\\w*)"
       "|(\\bUID(?:-?Nr)?\\b\\.?)"
       "|(\\bTVA\\b(?:\\s*intracom\\w*)?)"
       "|(\\bBTW\\b(?:[\\s-]?(?:nummer|nr|id)\\b\\.?)?)"
       "|((?:\\bP\\.?\\s?IVA\\b|\\bPartita\\s+IVA\\b)"
-      "(?:\\s*(?:e|/|&|-|und|and)\\s*(?:\\bC\\.?\\s?F\\b\\.?|\\bCod(?:ice|\\.)?\\s*Fisc(?:ale|\\.)?))?))"
-      "\\s*[:.#]?\\s*(U?\\d[\\d .]{6,14}\\d(?:\\s?B\\s?\\d{2})?|\\d{7}[A-W][A-IW]?|\\d[A-Z+*]\\d{5}[A-W])\\b");
+      "(?:\\s*(?:e|/"
+      "|&|-|und|and)\\s*(?:\\bC\\.?\\s?F\\b\\.?|\\bCod(?:ice|\\.)?\\s*Fisc(?:ale|\\.)?))?))"
+      "\\s*[:.#]?\\s*(U?\\d[\\d "
+      ".]{6,14}\\d(?:\\s?B\\s?\\d{2})?|\\d{7}[A-W][A-IW]?|\\d[A-Z+*]\\d{5}[A-W])\\b");
   static const char* const kCountryByGroup[] = {"", "DE", "AT", "FR", "NL", "IT"};
   // Needs{5, true}: "U?\d[\d .]{6,14}\d" holds 8+ bytes of digits, spaces
   // and dots from a digit to a digit; the other two forms 7 and 5 digits.
-  ForEachMatch(re, page, {"vat", "ust", "uid", "tva", "btw", "iva", "umsatzsteuer"}, Needs{5, true}, [&](const re2::StringPiece* g, size_t) {
-    int group = 1;
-    while (group <= 6 && g[group].data() == nullptr) ++group;
-    if (group > 6) return;
-    std::string country = group == 1 ? std::string(hint) : kCountryByGroup[group - 1];
-    // Belgium labels its numbers BTW/TVA too.
-    if ((group == 4 || group == 5) && hint == "BE") country = "BE";
-    if (country.size() != 2) return;
-    // The digit run may have swallowed a following number ("VAT No 123 4567
-    // 82 12 High St"): drop trailing groups until the check passes.
-    std::string digits = Group(g[7]);
-    while (!digits.empty()) {
-      std::string vat = country + StripSeparators(digits);
-      if (country == "AT" && vat[2] != 'U') vat.insert(2, "U");
-      if (VatChecksumValid(vat)) {
-        out.push_back({vat, country});
-        return;
-      }
-      size_t cut = digits.find_last_of(" .");
-      digits.resize(cut == std::string::npos ? 0 : cut);
-    }
-  });
+  ForEachMatch(re, page, {"vat", "ust", "uid", "tva", "btw", "iva", "umsatzsteuer"}, Needs{5, true},
+               [&](const re2::StringPiece* g, size_t) {
+                 int group = 1;
+                 while (group <= 6 && g[group].data() == nullptr) ++group;
+                 if (group > 6) return;
+                 std::string country = group == 1 ? std::string(hint) : kCountryByGroup[group - 1];
+                 // Belgium labels its numbers BTW/TVA too.
+                 if ((group == 4 || group == 5) && hint == "BE") country = "BE";
+                 if (country.size() != 2) return;
+                 // The digit run may have swallowed a following number ("VAT No 123 4567
+                 // 82 12 High St"): drop trailing groups until the check passes.
+                 std::string digits = Group(g[7]);
+                 while (!digits.empty()) {
+                   std::string vat = country + StripSeparators(digits);
+                   if (country == "AT" && vat[2] != 'U') vat.insert(2, "U");
+                   if (VatChecksumValid(vat)) {
+                     out.push_back({vat, country});
+                     return;
+                   }
+                   size_t cut = digits.find_last_of(" .");
+                   digits.resize(cut == std::string::npos ? 0 : cut);
+                 }
+               });
 }
 
 // Best first: numbers of the hinted country, then in page order; no repeats.
-std::vector<Sourced> Rank(std::vector<Found> found, std::string_view hint, const std::string& source) {
+std::vector<Sourced> Rank(std::vector<Found> found, std::string_view hint,
+                          const std::string& source) {
   std::stable_sort(found.begin(), found.end(), [&](const Found& a, const Found& b) {
     return (a.country == hint) > (b.country == hint);
   });
   std::vector<Sourced> out;
   for (Found& f : found) {
-    bool seen = std::any_of(out.begin(), out.end(), [&](const Sourced& s) { return s.value == f.value; });
+    bool seen =
+        std::any_of(out.begin(), out.end(), [&](const Sourced& s) { return s.value == f.value; });
     if (!seen) out.push_back(Sourced{std::move(f.value), source});
   }
   return out;
 }
 
-std::vector<Sourced> CompanyNumbersOf(Page& page, const Document& doc, std::string_view country_hint) {
+std::vector<Sourced> CompanyNumbersOf(Page& page, const Document& doc,
+                                      std::string_view country_hint) {
   std::vector<Found> found;
   UkCompanyNumbers(page, found);
   DeCompanyNumbers(page, found);
@@ -621,7 +665,8 @@ CompanyIds ExtractCompanyIds(const Document& doc, std::string_view country_hint)
   return ExtractCompanyIds(doc, PageText::Of(doc), country_hint);
 }
 
-CompanyIds ExtractCompanyIds(const Document& doc, const PageText& text, std::string_view country_hint) {
+CompanyIds ExtractCompanyIds(const Document& doc, const PageText& text,
+                             std::string_view country_hint) {
   Page page(text);
   return {CompanyNumbersOf(page, doc, country_hint), VatNumbersOf(page, doc, country_hint)};
 }

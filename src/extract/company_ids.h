@@ -38,7 +38,8 @@ struct CompanyIds {
 };
 CompanyIds ExtractCompanyIds(const Document& doc, std::string_view country_hint);
 // The same with the page's joined text made by the caller (PageText::Of(doc)).
-CompanyIds ExtractCompanyIds(const Document& doc, const PageText& text, std::string_view country_hint);
+CompanyIds ExtractCompanyIds(const Document& doc, const PageText& text,
+                             std::string_view country_hint);
 
 // True when `vat` (canonical form) passes its country's check-digit rule, or
 // the country has no rule trawl knows. Exposed for tests.

@@ -31,19 +31,72 @@ std::string Collapse(std::string_view s) {
 }
 
 std::string_view TrimPunct(std::string_view s) {
-  auto junk = [](char c) { return c == ' ' || c == ',' || c == '-' || c == ':' || c == '|' || c == ';'; };
+  auto junk = [](char c) {
+    return c == ' ' || c == ',' || c == '-' || c == ':' || c == '|' || c == ';';
+  };
   while (!s.empty() && junk(s.front())) s.remove_prefix(1);
   while (!s.empty() && (junk(s.back()) || s.back() == '.')) s.remove_suffix(1);
   return s;
 }
 
 // Legal-form suffixes, longest first, lower case, as they end a name.
-constexpr std::string_view kLegalSuffixes[] = {
-    "gmbh & co. kg", "gmbh & co kg", "pty. ltd.", "pty. ltd", "pty ltd.", "pty ltd", "pty limited", "l.l.c.",
-    "limited", "ltd.", "ltd", "llc", "inc.", "inc", "incorporated", "corporation", "corp.", "corp", "gmbh", "ag",
-    "ug (haftungsbeschränkt)", "ug", "e.k.", "e.v.", "kg", "ohg", "gbr", "sarl", "s.a.r.l.", "sasu", "sas", "eurl",
-    "s.a.s.", "s.a.", "sa", "plc", "llp", "lp", "b.v.", "bv", "n.v.", "nv", "s.l.", "sl", "s.r.l.", "srl",
-    "s.p.a.", "spa", "oy", "ab", "aps", "a/s", "dac", "clg", "co.", "& co", "company"};
+constexpr std::string_view kLegalSuffixes[] = {"gmbh & co. kg",
+                                               "gmbh & co kg",
+                                               "pty. ltd.",
+                                               "pty. ltd",
+                                               "pty ltd.",
+                                               "pty ltd",
+                                               "pty limited",
+                                               "l.l.c.",
+                                               "limited",
+                                               "ltd.",
+                                               "ltd",
+                                               "llc",
+                                               "inc.",
+                                               "inc",
+                                               "incorporated",
+                                               "corporation",
+                                               "corp.",
+                                               "corp",
+                                               "gmbh",
+                                               "ag",
+                                               "ug (haftungsbeschränkt)",
+                                               "ug",
+                                               "e.k.",
+                                               "e.v.",
+                                               "kg",
+                                               "ohg",
+                                               "gbr",
+                                               "sarl",
+                                               "s.a.r.l.",
+                                               "sasu",
+                                               "sas",
+                                               "eurl",
+                                               "s.a.s.",
+                                               "s.a.",
+                                               "sa",
+                                               "plc",
+                                               "llp",
+                                               "lp",
+                                               "b.v.",
+                                               "bv",
+                                               "n.v.",
+                                               "nv",
+                                               "s.l.",
+                                               "sl",
+                                               "s.r.l.",
+                                               "srl",
+                                               "s.p.a.",
+                                               "spa",
+                                               "oy",
+                                               "ab",
+                                               "aps",
+                                               "a/s",
+                                               "dac",
+                                               "clg",
+                                               "co.",
+                                               "& co",
+                                               "company"};
 
 // Length of the legal suffix that ends `lower` (a whole word), or 0.
 size_t LegalSuffixLength(std::string_view lower) {
@@ -57,13 +110,60 @@ size_t LegalSuffixLength(std::string_view lower) {
 }
 
 bool IsGeneric(std::string_view lower) {
-  static constexpr std::string_view kGeneric[] = {
-      "home", "homepage", "home page", "welcome", "index", "startseite", "start", "accueil", "inicio", "contact",
-      "contact us", "about", "about us", "kontakt", "impressum", "datenschutz", "privacy policy", "privacy",
-      "services", "our services", "gallery", "blog", "news", "logo", "untitled", "default", "main", "page",
-      "site", "website", "official website", "official site", "terms", "terms and conditions", "faq", "shop",
-      "menu", "mentions légales", "legal notice", "leistungen", "über uns", "qui sommes-nous", "nous contacter",
-      "testimonials", "reviews", "herzlich willkommen", "willkommen", "bienvenue", "pricing", "prices", "areas", "areas covered", "cookie policy", "sitemap"};
+  static constexpr std::string_view kGeneric[] = {"home",
+                                                  "homepage",
+                                                  "home page",
+                                                  "welcome",
+                                                  "index",
+                                                  "startseite",
+                                                  "start",
+                                                  "accueil",
+                                                  "inicio",
+                                                  "contact",
+                                                  "contact us",
+                                                  "about",
+                                                  "about us",
+                                                  "kontakt",
+                                                  "impressum",
+                                                  "datenschutz",
+                                                  "privacy policy",
+                                                  "privacy",
+                                                  "services",
+                                                  "our services",
+                                                  "gallery",
+                                                  "blog",
+                                                  "news",
+                                                  "logo",
+                                                  "untitled",
+                                                  "default",
+                                                  "main",
+                                                  "page",
+                                                  "site",
+                                                  "website",
+                                                  "official website",
+                                                  "official site",
+                                                  "terms",
+                                                  "terms and conditions",
+                                                  "faq",
+                                                  "shop",
+                                                  "menu",
+                                                  "mentions légales",
+                                                  "legal notice",
+                                                  "leistungen",
+                                                  "über uns",
+                                                  "qui sommes-nous",
+                                                  "nous contacter",
+                                                  "testimonials",
+                                                  "reviews",
+                                                  "herzlich willkommen",
+                                                  "willkommen",
+                                                  "bienvenue",
+                                                  "pricing",
+                                                  "prices",
+                                                  "areas",
+                                                  "areas covered",
+                                                  "cookie policy",
+                                                  "sitemap"};
   for (std::string_view g : kGeneric) {
     if (lower == g) return true;
   }
@@ -77,13 +177,14 @@ bool IsGeneric(std::string_view lower) {
 bool Plausible(std::string_view name, bool declared = false) {
   if (name.size() < 2 || name.size() > 80) return false;
   std::string_view refused = declared ? "@{}" : "@{}<>=";
-  if (name.find_first_of(refused) != std::string_view::npos || name.find("http") != std::string_view::npos ||
-      name.starts_with("www.")) {
+  if (name.find_first_of(refused) != std::string_view::npos ||
+      name.find("http") != std::string_view::npos || name.starts_with("www.")) {
     return false;  // addresses, template placeholders ("{{ year }}"), markup, host names
   }
   static const RE2 host("^[\\w-]+(\\.[\\w-]+)*\\.[a-zA-Z]{2,}$");
   if (RE2::FullMatch(name, host)) return false;
-  if (std::none_of(name.begin(), name.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); })) {
+  if (std::none_of(name.begin(), name.end(),
+                   [](char c) { return std::isalpha(static_cast<unsigned char>(c)); })) {
     return false;
   }
   int words = 1 + static_cast<int>(std::count(name.begin(), name.end(), ' '));
@@ -139,7 +240,8 @@ std::string CutDescription(std::string_view text) {
   if (cut == std::string::npos) {
     cut = s.rfind(' ', kCap);
     if (cut == std::string::npos || cut < kCap / 2) cut = kCap;
-    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+      --cut;  // keep UTF-8 whole
   }
   s.resize(cut);
   while (!s.empty() && (s.back() == ' ' || s.back() == ',')) s.pop_back();
@@ -154,7 +256,8 @@ bool HasCopyrightMark(std::string_view text) {
     return ((c == 0xC2) & (n == 0xA9)) | ((c == 'o') & (n == 'p') & (a == 'y')) |
            ((c == '(') & ((n | 0x20) == 'c') & (a == ')'));
   };
-  for (size_t i = FindByteTriple(text, 0, start); i != std::string_view::npos; i = FindByteTriple(text, i + 1, start)) {
+  for (size_t i = FindByteTriple(text, 0, start); i != std::string_view::npos;
+       i = FindByteTriple(text, i + 1, start)) {
     if (text[i] != 'o' || text.substr(i, 8) == "opyright") return true;
   }
   return false;
@@ -184,18 +287,22 @@ namespace {
 std::string CopyrightHolderUncached(std::string_view text) {
   // "copyright" alone is a word of prose; it needs a © or a year after it.
   static const RE2 re(
-      "(?i)(?:(?:©|\\(c\\)|copyright\\s*(?:©|\\(c\\)))\\s*(?:\\d{4}(?:\\s*[-–]\\s*(?:\\d{4}|present))?)?"
+      "(?i)(?:(?:©|\\(c\\)|copyright\\s*(?:©|\\(c\\)))\\s*(?:\\d{4}(?:\\s*[-–]\\s*(?:\\d{4}|"
+      "present))?)?"
       "|copyright\\s+\\d{4}(?:\\s*[-–]\\s*(?:\\d{4}|present))?)\\s*,?\\s*"
-      "(?:by\\s+)?([^|•·\\n©]{2,100}?)\\s*(?:all rights|alle rechte|tous droits|todos los derechos|tutti i diritti|"
+      "(?:by\\s+)?([^|•·\\n©]{2,100}?)\\s*(?:all rights|alle rechte|tous droits|todos los "
+      "derechos|tutti i diritti|"
       "\\||•|·|\\n|\\s[-–]\\s|$)");
   if (text.size() > 400) return {};
   std::string holder;
   if (!RE2::PartialMatch(text, re, &holder)) return {};
   // "© 2024 Acme Co. Website by Pixel": the credit is not part of the name.
   if (re2::StringPiece m; IsDesignerCredit(holder)) {
-    static const RE2 credit_start("(?i)(\\s(?:web\\s*site|site|web|designed|developed|built|created|made|powered|"
-                                  "hosted|webdesign|design|erstellt|réalis|realis|conception|création)\\b)");
-    if (RE2::PartialMatch(holder, credit_start, &m)) holder.resize(static_cast<size_t>(m.data() - holder.data()));
+    static const RE2 credit_start(
+        "(?i)(\\s(?:web\\s*site|site|web|designed|developed|built|created|made|powered|"
+        "hosted|webdesign|design|erstellt|réalis|realis|conception|création)\\b)");
+    if (RE2::PartialMatch(holder, credit_start, &m))
+      holder.resize(static_cast<size_t>(m.data() - holder.data()));
   }
   // "Acme Ltd. Registered in England": cut at the first sentence end; a
   // legal abbreviation ("Ltd.", "B.V.") ends the name, "Pty." does not.
@@ -210,8 +317,10 @@ std::string CopyrightHolderUncached(std::string_view text) {
   std::string out(TrimPunct(holder));
   // Keep the dot of an abbreviation like "B.V." or "S.L.".
   size_t last_space = out.rfind(' ');
-  std::string_view last = std::string_view(out).substr(last_space == std::string::npos ? 0 : last_space + 1);
-  if (last.find('.') != std::string_view::npos && holder.find(out + ".") != std::string::npos) out += ".";
+  std::string_view last =
+      std::string_view(out).substr(last_space == std::string::npos ? 0 : last_space + 1);
+  if (last.find('.') != std::string_view::npos && holder.find(out + ".") != std::string::npos)
+    out += ".";
   return Plausible(out) ? out : std::string();
 }
 
@@ -227,13 +336,15 @@ std::string CompanyNameKey(std::string_view name) {
   }
   std::string out;
   for (char c : low) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) out.push_back(c);
+    if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80)
+      out.push_back(c);
   }
   if (out.starts_with("the") && out.size() > 6) out.erase(0, 3);
   return out;
 }
 
-std::vector<NameCandidate> CompanyNameCandidates(const Document& doc, const std::vector<LdNode>& ld, bool home) {
+std::vector<NameCandidate> CompanyNameCandidates(const Document& doc, const std::vector<LdNode>& ld,
+                                                 bool home) {
   std::vector<NameCandidate> out;
   for (const LdNode& n : ld) {
     if (!n.IsOrganization()) continue;
@@ -242,7 +353,8 @@ std::vector<NameCandidate> CompanyNameCandidates(const Document& doc, const std:
   }
   for (const MicrodataProp& p : doc.microdata) {
     if ((p.prop == "name" || p.prop == "legalName") &&
-        (p.itemtype.find("Organization") != std::string::npos || p.itemtype.find("Business") != std::string::npos)) {
+        (p.itemtype.find("Organization") != std::string::npos ||
+         p.itemtype.find("Business") != std::string::npos)) {
       Add(out, p.value, doc, 4);
     }
   }
@@ -260,7 +372,8 @@ std::vector<NameCandidate> CompanyNameCandidates(const Document& doc, const std:
   return out;
 }
 
-std::optional<Sourced> ChooseCompanyName(const std::vector<NameCandidate>& candidates, std::string_view own_domain) {
+std::optional<Sourced> ChooseCompanyName(const std::vector<NameCandidate>& candidates,
+                                         std::string_view own_domain) {
   std::string reg = RegistrableDomain(own_domain);
   std::string label = CompanyNameKey(reg.substr(0, reg.find('.')));
   struct Group {
@@ -279,12 +392,16 @@ std::optional<Sourced> ChooseCompanyName(const std::vector<NameCandidate>& candi
   if (groups.empty()) return std::nullopt;
   for (auto& [key, g] : groups) {
     g.support = g.weight;
-    if (key == label) g.support += 4;
-    else if (label.size() >= 4 && (key.find(label) != std::string::npos || label.find(key) != std::string::npos)) g.support += 2.5;
+    if (key == label)
+      g.support += 4;
+    else if (label.size() >= 4 &&
+             (key.find(label) != std::string::npos || label.find(key) != std::string::npos))
+      g.support += 2.5;
     // "Acme" and "Acme Widgets" back each other a little.
     for (const auto& [other, og] : groups) {
       if (&og == &g || other.size() < 4) continue;
-      if (key.find(other) != std::string::npos || other.find(key) != std::string::npos) g.support += 0.5 * og.weight;
+      if (key.find(other) != std::string::npos || other.find(key) != std::string::npos)
+        g.support += 0.5 * og.weight;
     }
   }
   auto best = std::max_element(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
@@ -295,7 +412,8 @@ std::optional<Sourced> ChooseCompanyName(const std::vector<NameCandidate>& candi
   // Spelling: one with a legal suffix if any member has one, else the heaviest; first seen on ties.
   const NameCandidate* pick = nullptr;
   auto better = [](const NameCandidate* a, const NameCandidate* b) {
-    bool sa = LegalSuffixLength(AsciiLower(a->text)) > 0, sb = LegalSuffixLength(AsciiLower(b->text)) > 0;
+    bool sa = LegalSuffixLength(AsciiLower(a->text)) > 0,
+         sb = LegalSuffixLength(AsciiLower(b->text)) > 0;
     if (sa != sb) return sa;
     return a->weight > b->weight;
   };
@@ -305,7 +423,8 @@ std::optional<Sourced> ChooseCompanyName(const std::vector<NameCandidate>& candi
   return Sourced{pick->text, pick->source};
 }
 
-std::optional<Sourced> PageDescription(const Document& doc, const std::vector<LdNode>& ld, bool home) {
+std::optional<Sourced> PageDescription(const Document& doc, const std::vector<LdNode>& ld,
+                                       bool home) {
   for (std::string_view key : {"description", "og:description", "twitter:description"}) {
     std::string d = doc.Meta(key);
     if (Collapse(d).size() >= 20) return Sourced{CutDescription(d), doc.url};
@@ -320,7 +439,8 @@ std::optional<Sourced> PageDescription(const Document& doc, const std::vector<Ld
     if (b.tag != "p" && b.tag != "div" && b.tag != "section") continue;
     if (b.text.size() < 80 || b.in_footer) continue;
     std::string low = AsciiLower(b.text);
-    if (low.find("cookie") != std::string::npos || low.find("javascript") != std::string::npos) continue;
+    if (low.find("cookie") != std::string::npos || low.find("javascript") != std::string::npos)
+      continue;
     return Sourced{CutDescription(b.text), doc.url};
   }
   return std::nullopt;

@@ -22,7 +22,8 @@ struct NameCandidate {
 
 // Name candidates of one page. `home` marks the site's entry page, whose
 // title and logo weigh more.
-std::vector<NameCandidate> CompanyNameCandidates(const Document& doc, const std::vector<LdNode>& ld, bool home);
+std::vector<NameCandidate> CompanyNameCandidates(const Document& doc, const std::vector<LdNode>& ld,
+                                                 bool home);
 
 // The copyright holder of a line like "© 2024 Acme Widgets Ltd. All rights
 // reserved", or "" when `text` holds none. Exposed for tests.
@@ -33,7 +34,8 @@ std::string CopyrightHolder(std::string_view text);
 // get a bonus, and the chosen spelling keeps a legal suffix ("Ltd", "GmbH")
 // when one of the pooled candidates has it. nullopt when there is no
 // candidate at all.
-std::optional<Sourced> ChooseCompanyName(const std::vector<NameCandidate>& candidates, std::string_view own_domain);
+std::optional<Sourced> ChooseCompanyName(const std::vector<NameCandidate>& candidates,
+                                         std::string_view own_domain);
 
 // The name without its legal suffix, lower case, letters and digits only:
 // the key under which candidates pool. Exposed for tests and other fields.
@@ -42,6 +44,7 @@ std::string CompanyNameKey(std::string_view name);
 // A description of one page: meta description, og:description, JSON-LD
 // description, else (when `home`) the first substantial paragraph. Whitespace
 // collapsed; at most about 300 characters, cut at a sentence or word end.
-std::optional<Sourced> PageDescription(const Document& doc, const std::vector<LdNode>& ld, bool home);
+std::optional<Sourced> PageDescription(const Document& doc, const std::vector<LdNode>& ld,
+                                       bool home);
 
 }  // namespace trawl

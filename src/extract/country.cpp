@@ -23,7 +23,8 @@ std::string Upper(std::string_view s) {
 }
 
 bool IsAlpha2(std::string_view s) {
-  return s.size() == 2 && std::isalpha(static_cast<unsigned char>(s[0])) && std::isalpha(static_cast<unsigned char>(s[1]));
+  return s.size() == 2 && std::isalpha(static_cast<unsigned char>(s[0])) &&
+         std::isalpha(static_cast<unsigned char>(s[1]));
 }
 
 // Weights: what one occurrence of each kind of evidence is worth.
@@ -64,8 +65,9 @@ std::string CountryFromTld(std::string_view domain) {
   std::string tld = dot == std::string::npos ? d : d.substr(dot + 1);
   if (tld == "uk") return "GB";
   if (tld.size() != 2) return {};
-  static constexpr std::string_view kGenericUse[] = {"co", "me", "tv", "ai", "io", "fm", "ly", "to", "cc",
-                                                     "ws", "gg", "sh", "am", "so", "vc", "su", "eu", "nu"};
+  static constexpr std::string_view kGenericUse[] = {"co", "me", "tv", "ai", "io", "fm",
+                                                     "ly", "to", "cc", "ws", "gg", "sh",
+                                                     "am", "so", "vc", "su", "eu", "nu"};
   for (std::string_view g : kGenericUse) {
     if (tld == g) return {};
   }
@@ -89,13 +91,23 @@ std::string NormalizeCountry(std::string_view text) {
     return "GB";
   }
   static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
-      {"united states", "US"}, {"united states of america", "US"}, {"usa", "US"}, {"u.s.a", "US"},
-      {"germany", "DE"}, {"deutschland", "DE"}, {"deu", "DE"}, {"france", "FR"}, {"fra", "FR"},
-      {"ireland", "IE"}, {"éire", "IE"}, {"irl", "IE"}, {"australia", "AU"}, {"aus", "AU"},
-      {"netherlands", "NL"}, {"nederland", "NL"}, {"spain", "ES"}, {"españa", "ES"}, {"italy", "IT"},
-      {"italia", "IT"}, {"austria", "AT"}, {"österreich", "AT"}, {"switzerland", "CH"}, {"schweiz", "CH"},
-      {"suisse", "CH"}, {"belgium", "BE"}, {"belgique", "BE"}, {"canada", "CA"}, {"new zealand", "NZ"},
-      {"portugal", "PT"}, {"denmark", "DK"}, {"sweden", "SE"}, {"norway", "NO"}, {"poland", "PL"}};
+      {"united states", "US"}, {"united states of america", "US"},
+      {"usa", "US"},           {"u.s.a", "US"},
+      {"germany", "DE"},       {"deutschland", "DE"},
+      {"deu", "DE"},           {"france", "FR"},
+      {"fra", "FR"},           {"ireland", "IE"},
+      {"éire", "IE"},          {"irl", "IE"},
+      {"australia", "AU"},     {"aus", "AU"},
+      {"netherlands", "NL"},   {"nederland", "NL"},
+      {"spain", "ES"},         {"españa", "ES"},
+      {"italy", "IT"},         {"italia", "IT"},
+      {"austria", "AT"},       {"österreich", "AT"},
+      {"switzerland", "CH"},   {"schweiz", "CH"},
+      {"suisse", "CH"},        {"belgium", "BE"},
+      {"belgique", "BE"},      {"canada", "CA"},
+      {"new zealand", "NZ"},   {"portugal", "PT"},
+      {"denmark", "DK"},       {"sweden", "SE"},
+      {"norway", "NO"},        {"poland", "PL"}};
   for (const auto& [name, code] : kNames) {
     if (t == name) return std::string(code);
   }
@@ -177,7 +189,8 @@ class LegalForms {
   }
 
   std::string joined_;
-  std::vector<std::pair<size_t, size_t>> spans_;  // (start in joined_, size) per block; npos: a long block
+  std::vector<std::pair<size_t, size_t>>
+      spans_;  // (start in joined_, size) per block; npos: a long block
   bool searched_ = false;
   size_t match_at_ = std::string::npos;  // the last search's match, npos if none
   std::string_view form_;
@@ -201,7 +214,8 @@ std::string CountryOfPhone(std::string_view e164) {
 void AddPageCountryHints(const Document& doc, const std::vector<LdNode>& ld, CountryVotes& votes) {
   for (const LdNode& n : ld) {
     for (const auto& [k, v] : n.props) {
-      if (k == "addressCountry" || k.ends_with(".addressCountry") || k.ends_with("addressCountry.name")) {
+      if (k == "addressCountry" || k.ends_with(".addressCountry") ||
+          k.ends_with("addressCountry.name")) {
         votes.Add(NormalizeCountry(v), kJsonLdCountry);
       }
     }
@@ -236,28 +250,36 @@ void AddPageCountryHints(const Document& doc, const std::vector<LdNode>& ld, Cou
         MatchWithCaptures(intl, re2::StringPiece(b.text), 0, b.text.size(), sub, 2)) {
       cc = std::string(sub[1].data(), sub[1].size());
       static const std::map<std::string, std::string> kCodes = {
-          {"44", "GB"}, {"49", "DE"}, {"33", "FR"}, {"353", "IE"}, {"61", "AU"}, {"1", "US"}, {"31", "NL"},
-          {"34", "ES"}, {"39", "IT"}, {"43", "AT"}, {"41", "CH"}, {"32", "BE"}, {"64", "NZ"}};
+          {"44", "GB"}, {"49", "DE"}, {"33", "FR"}, {"353", "IE"}, {"61", "AU"},
+          {"1", "US"},  {"31", "NL"}, {"34", "ES"}, {"39", "IT"},  {"43", "AT"},
+          {"41", "CH"}, {"32", "BE"}, {"64", "NZ"}};
       votes.Add(kCodes.at(cc), kPhoneText);
       ++text_hints;
     }
     if (std::string_view form = legal_forms.Of(i); !form.empty()) {
       std::string f = AsciiLower(form);
-      if (f == "gmbh") votes.Add("DE", kLegalForm);
-      else if (f.starts_with("pty")) votes.Add("AU", kLegalForm);
-      else if (f.starts_with("s")) votes.Add("FR", kLegalForm);
-      else if (f == "llc" || f == "inc.") votes.Add("US", kLegalForm);
-      else votes.Add("GB", kLegalForm);
+      if (f == "gmbh")
+        votes.Add("DE", kLegalForm);
+      else if (f.starts_with("pty"))
+        votes.Add("AU", kLegalForm);
+      else if (f.starts_with("s"))
+        votes.Add("FR", kLegalForm);
+      else if (f == "llc" || f == "inc.")
+        votes.Add("US", kLegalForm);
+      else
+        votes.Add("GB", kLegalForm);
       ++text_hints;
     }
-    if (b.text.size() < 300 && HasCapitalThenDigit(b.text) && RE2::PartialMatch(b.text, uk_postcode)) {
+    if (b.text.size() < 300 && HasCapitalThenDigit(b.text) &&
+        RE2::PartialMatch(b.text, uk_postcode)) {
       votes.Add("GB", kPostcode);
       ++text_hints;
     }
   }
 }
 
-std::string DefaultPhoneRegion(const CountryVotes& votes, std::string_view domain, std::string_view lang) {
+std::string DefaultPhoneRegion(const CountryVotes& votes, std::string_view domain,
+                               std::string_view lang) {
   std::string best = votes.Best(2);
   if (!best.empty()) return best;
   std::string tld = CountryFromTld(domain);

@@ -50,6 +50,7 @@ void AddPageCountryHints(const Document& doc, const std::vector<LdNode>& ld, Cou
 // The region for reading national phone numbers: the votes' best (callers
 // add the ccTLD to the votes, weight 3), else the ccTLD, else the language of
 // <html lang> where it implies one country ("de" -> "DE"), else "US".
-std::string DefaultPhoneRegion(const CountryVotes& votes, std::string_view domain, std::string_view lang);
+std::string DefaultPhoneRegion(const CountryVotes& votes, std::string_view domain,
+                               std::string_view lang);
 
 }  // namespace trawl

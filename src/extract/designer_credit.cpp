@@ -15,8 +15,10 @@ namespace {
 const RE2& CreditPattern() {
   static const RE2 re(
       "(?i)(?:web\\s*site|site|web|webdesign|web design|theme|template|hosting)?\\s*"
-      "(?:designed|developed|built|created|made|crafted|powered|hosted|maintained)\\s+(?:and\\s+\\w+\\s+)?by"
-      "|(?:web\\s*site|site)\\s+by|web\\s*design(?:ed)?\\s*(?:by|:|-|–)|webdesign\\s*(?:by|von|:|-|–)"
+      "(?:designed|developed|built|created|made|crafted|powered|hosted|maintained)\\s+(?:and\\s+"
+      "\\w+\\s+)?by"
+      "|(?:web\\s*site|site)\\s+by|web\\s*design(?:ed)?\\s*(?:by|:|-|–)|webdesign\\s*(?:by|von|:|-|"
+      "–)"
       "|site\\s+r[ée]alis[ée]\\s+par|r[ée]alis(?:é|e|ation)\\s+(?:par|:)|conception\\s*(?::|par)"
       "|cr[ée]ation\\s+(?:du\\s+site|site)?\\s*(?::|par)|(?:^|\\W)design\\s*:"
       "|(?:erstellt|gestaltet|umgesetzt|entwickelt|realisiert)\\s+(?:von|durch)"
@@ -31,9 +33,9 @@ const RE2& CreditPattern() {
 bool MayHoldCredit(std::string_view text) {
   auto start = [](unsigned char c, unsigned char n, unsigned char a) {
     unsigned char lc = c | 0x20, ln = n | 0x20, la = a | 0x20;
-    return (c == ':') | (c == '-') | ((c == 0xE2) & (n == 0x80) & (a == 0x93)) | ((lc == 'b') & (ln == 'y')) |
-           ((lc == 'v') & (ln == 'o') & (la == 'n')) | ((lc == 'd') & (ln == 'u') & (la == 'r')) |
-           ((lc == 'p') & (ln == 'a') & (la == 'r'));
+    return (c == ':') | (c == '-') | ((c == 0xE2) & (n == 0x80) & (a == 0x93)) |
+           ((lc == 'b') & (ln == 'y')) | ((lc == 'v') & (ln == 'o') & (la == 'n')) |
+           ((lc == 'd') & (ln == 'u') & (la == 'r')) | ((lc == 'p') & (ln == 'a') & (la == 'r'));
   };
   return FindByteTriple(text, 0, start) != std::string_view::npos;
 }
@@ -49,7 +51,8 @@ bool IsDesignerCredit(std::string_view text) {
 // Digital · Sitesmith on Facebook" -> "sitesmith digital").
 std::string DesignerName(std::string_view tail) {
   size_t end = tail.size();
-  for (std::string_view sep : {"·", "|", " - ", " – ", ",", "(", "•", "&middot;", ".", " and ", " & "}) {
+  for (std::string_view sep :
+       {"·", "|", " - ", " – ", ",", "(", "•", "&middot;", ".", " and ", " & "}) {
     size_t at = tail.find(sep);
     if (at != std::string_view::npos && at > 0) end = std::min(end, at);
   }
@@ -96,7 +99,8 @@ DesignerCredits FindDesignerCredits(const Document& doc, std::string_view own_do
     std::string text = AsciiLower(l.text);
     bool in_credit = false;
     for (size_t i = 0; i < out.texts.size(); ++i) {
-      in_credit = in_credit || (out.texts[i].find(text) != std::string::npos && NamesDesigner(text, names[i]));
+      in_credit = in_credit ||
+                  (out.texts[i].find(text) != std::string::npos && NamesDesigner(text, names[i]));
     }
     if (!in_credit) continue;
     out.urls.push_back(l.url);

@@ -15,7 +15,8 @@ namespace trawl {
 struct Link {
   std::string url;   // absolute, normalized (ResolveUrl); empty if not http(s)
   std::string href;  // raw attribute value (mailto:, tel: links keep theirs here)
-  std::string text;  // visible text of the anchor, whitespace collapsed; else title/aria-label/img alt
+  std::string
+      text;  // visible text of the anchor, whitespace collapsed; else title/aria-label/img alt
   std::string rel;
   bool in_footer = false;  // inside <footer> or an element whose id/class says footer
   bool in_nav = false;     // inside <nav> or <header>
@@ -25,7 +26,7 @@ struct Link {
 // div with no block children, address, hN, ...), whitespace collapsed.
 struct TextBlock {
   std::string text;
-  std::string tag;         // lower-case tag name of the block element
+  std::string tag;  // lower-case tag name of the block element
   bool in_footer = false;
 };
 
@@ -37,19 +38,20 @@ struct MicrodataProp {
 };
 
 struct Document {
-  std::string url;    // final URL of the page
-  std::string lang;   // <html lang>, lower case, may be empty
+  std::string url;   // final URL of the page
+  std::string lang;  // <html lang>, lower case, may be empty
   std::string title;
   std::vector<TextBlock> blocks;
   std::vector<Link> links;
   std::vector<std::pair<std::string, std::string>> meta;  // lower-case name|property -> content
-  std::vector<std::string> json_ld;      // raw contents of ld+json scripts
+  std::vector<std::string> json_ld;                       // raw contents of ld+json scripts
   std::vector<MicrodataProp> microdata;
-  std::vector<std::string> img_alts;     // alt text of images in header/logo positions first
-  std::vector<std::string> cf_emails;    // decoded Cloudflare data-cfemail / /cdn-cgi/l/email-protection#... values
-  std::string meta_refresh;              // absolute target of <meta http-equiv=refresh>, or empty
-  std::string canonical;                 // absolute <link rel=canonical>, or empty
-  std::string base_url;                  // <base href> resolved, else url
+  std::vector<std::string> img_alts;  // alt text of images in header/logo positions first
+  std::vector<std::string>
+      cf_emails;  // decoded Cloudflare data-cfemail / /cdn-cgi/l/email-protection#... values
+  std::string meta_refresh;  // absolute target of <meta http-equiv=refresh>, or empty
+  std::string canonical;     // absolute <link rel=canonical>, or empty
+  std::string base_url;      // <base href> resolved, else url
 
   // Value of the first meta tag with this lower-case name or property, or "".
   std::string Meta(std::string_view name) const;

@@ -26,12 +26,76 @@
 namespace trawl {
 
 enum class HtmlTag : uint8_t {
-  kOther, kA, kAddress, kArea, kArticle, kAside, kBase, kBlockquote, kBody, kBr, kButton, kCanvas,
-  kCaption, kCenter, kDd, kDetails, kDiv, kDl, kDt, kFieldset, kFigcaption, kFigure, kFooter, kForm,
-  kH1, kH2, kH3, kH4, kH5, kH6, kHead, kHeader, kHr, kHtml, kIframe, kImg, kLabel, kLegend, kLi, kLink,
-  kMain, kMath, kMenu, kMeta, kNav, kNoscript, kObject, kOl, kOption, kP, kPre, kScript, kSection,
-  kSelect, kSource, kStyle, kSummary, kSvg, kTable, kTbody, kTd, kTemplate, kTextarea, kTfoot, kTh,
-  kThead, kTime, kTitle, kTr, kUl,
+  kOther,
+  kA,
+  kAddress,
+  kArea,
+  kArticle,
+  kAside,
+  kBase,
+  kBlockquote,
+  kBody,
+  kBr,
+  kButton,
+  kCanvas,
+  kCaption,
+  kCenter,
+  kDd,
+  kDetails,
+  kDiv,
+  kDl,
+  kDt,
+  kFieldset,
+  kFigcaption,
+  kFigure,
+  kFooter,
+  kForm,
+  kH1,
+  kH2,
+  kH3,
+  kH4,
+  kH5,
+  kH6,
+  kHead,
+  kHeader,
+  kHr,
+  kHtml,
+  kIframe,
+  kImg,
+  kLabel,
+  kLegend,
+  kLi,
+  kLink,
+  kMain,
+  kMath,
+  kMenu,
+  kMeta,
+  kNav,
+  kNoscript,
+  kObject,
+  kOl,
+  kOption,
+  kP,
+  kPre,
+  kScript,
+  kSection,
+  kSelect,
+  kSource,
+  kStyle,
+  kSummary,
+  kSvg,
+  kTable,
+  kTbody,
+  kTd,
+  kTemplate,
+  kTextarea,
+  kTfoot,
+  kTh,
+  kThead,
+  kTime,
+  kTitle,
+  kTr,
+  kUl,
 };
 
 namespace {
@@ -40,12 +104,15 @@ using T = HtmlTag;
 
 // Names in HtmlTag order (after kOther), which is alphabetical: binary search.
 constexpr std::array<std::string_view, 69> kTagNames = {
-    "a", "address", "area", "article", "aside", "base", "blockquote", "body", "br", "button", "canvas",
-    "caption", "center", "dd", "details", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
-    "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "iframe", "img", "label", "legend", "li",
-    "link", "main", "math", "menu", "meta", "nav", "noscript", "object", "ol", "option", "p", "pre", "script",
-    "section", "select", "source", "style", "summary", "svg", "table", "tbody", "td", "template", "textarea",
-    "tfoot", "th", "thead", "time", "title", "tr", "ul"};
+    "a",     "address", "area",     "article",    "aside",    "base",     "blockquote", "body",
+    "br",    "button",  "canvas",   "caption",    "center",   "dd",       "details",    "div",
+    "dl",    "dt",      "fieldset", "figcaption", "figure",   "footer",   "form",       "h1",
+    "h2",    "h3",      "h4",       "h5",         "h6",       "head",     "header",     "hr",
+    "html",  "iframe",  "img",      "label",      "legend",   "li",       "link",       "main",
+    "math",  "menu",    "meta",     "nav",        "noscript", "object",   "ol",         "option",
+    "p",     "pre",     "script",   "section",    "select",   "source",   "style",      "summary",
+    "svg",   "table",   "tbody",    "td",         "template", "textarea", "tfoot",      "th",
+    "thead", "time",    "title",    "tr",         "ul"};
 static_assert(std::is_sorted(kTagNames.begin(), kTagNames.end()));
 static_assert(static_cast<size_t>(T::kUl) == kTagNames.size());
 
@@ -53,7 +120,7 @@ std::string_view TagName(HtmlTag tag) {
   return tag == T::kOther ? std::string_view() : kTagNames[static_cast<size_t>(tag) - 1];
 }
 
-constexpr size_t kBlockCap = 20000;   // one block's text; beyond that it is not a block anyone reads
+constexpr size_t kBlockCap = 20000;  // one block's text; beyond that it is not a block anyone reads
 constexpr size_t kCaptureCap = 2000;  // anchor text / microdata text value / title
 constexpr size_t kMaxCaptures = 6;    // nested itemprops captured at once
 
@@ -112,7 +179,8 @@ void AppendCollapsed(std::string& out, std::string_view text, size_t cap) {
       space = true;
       ++p;
     } else if (c == 0xE2 && end - p > 2 && static_cast<unsigned char>(p[1]) == 0x80 &&
-               (static_cast<unsigned char>(p[2]) == 0x8B || static_cast<unsigned char>(p[2]) == 0x8C ||
+               (static_cast<unsigned char>(p[2]) == 0x8B ||
+                static_cast<unsigned char>(p[2]) == 0x8C ||
                 static_cast<unsigned char>(p[2]) == 0x8D)) {
       p += 3;  // zero-width space / non-joiner / joiner
       continue;
@@ -136,8 +204,18 @@ void TrimInPlace(std::string& s) {
 
 bool IsSkipped(HtmlTag tag) {
   switch (tag) {
-    case T::kScript: case T::kStyle: case T::kNoscript: case T::kTemplate: case T::kSvg: case T::kMath:
-    case T::kSelect: case T::kTextarea: case T::kIframe: case T::kObject: case T::kCanvas: case T::kHead:
+    case T::kScript:
+    case T::kStyle:
+    case T::kNoscript:
+    case T::kTemplate:
+    case T::kSvg:
+    case T::kMath:
+    case T::kSelect:
+    case T::kTextarea:
+    case T::kIframe:
+    case T::kObject:
+    case T::kCanvas:
+    case T::kHead:
       return true;
     default:
       return false;
@@ -146,13 +224,52 @@ bool IsSkipped(HtmlTag tag) {
 
 bool IsBlock(HtmlTag tag) {
   switch (tag) {
-    case T::kP: case T::kLi: case T::kTd: case T::kTh: case T::kDd: case T::kDt: case T::kAddress: case T::kH1:
-    case T::kH2: case T::kH3: case T::kH4: case T::kH5: case T::kH6: case T::kDiv: case T::kSection:
-    case T::kArticle: case T::kHeader: case T::kFooter: case T::kNav: case T::kMain: case T::kAside:
-    case T::kForm: case T::kTable: case T::kTr: case T::kUl: case T::kOl: case T::kDl: case T::kBlockquote:
-    case T::kPre: case T::kFigure: case T::kFigcaption: case T::kBody: case T::kHr: case T::kFieldset:
-    case T::kLegend: case T::kCaption: case T::kTbody: case T::kThead: case T::kTfoot: case T::kLabel:
-    case T::kButton: case T::kOption: case T::kCenter: case T::kDetails: case T::kSummary: case T::kMenu:
+    case T::kP:
+    case T::kLi:
+    case T::kTd:
+    case T::kTh:
+    case T::kDd:
+    case T::kDt:
+    case T::kAddress:
+    case T::kH1:
+    case T::kH2:
+    case T::kH3:
+    case T::kH4:
+    case T::kH5:
+    case T::kH6:
+    case T::kDiv:
+    case T::kSection:
+    case T::kArticle:
+    case T::kHeader:
+    case T::kFooter:
+    case T::kNav:
+    case T::kMain:
+    case T::kAside:
+    case T::kForm:
+    case T::kTable:
+    case T::kTr:
+    case T::kUl:
+    case T::kOl:
+    case T::kDl:
+    case T::kBlockquote:
+    case T::kPre:
+    case T::kFigure:
+    case T::kFigcaption:
+    case T::kBody:
+    case T::kHr:
+    case T::kFieldset:
+    case T::kLegend:
+    case T::kCaption:
+    case T::kTbody:
+    case T::kThead:
+    case T::kTfoot:
+    case T::kLabel:
+    case T::kButton:
+    case T::kOption:
+    case T::kCenter:
+    case T::kDetails:
+    case T::kSummary:
+    case T::kMenu:
     case T::kHtml:
       return true;
     default:
@@ -166,7 +283,8 @@ bool IsHidden(std::span<const HtmlAttribute> attrs) {
   if (style == nullptr) return false;
   std::string s = AsciiLower(style->value);
   s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
-  return s.find("display:none") != std::string::npos || s.find("visibility:hidden") != std::string::npos;
+  return s.find("display:none") != std::string::npos ||
+         s.find("visibility:hidden") != std::string::npos;
 }
 
 // Cloudflare's email obfuscation: hex bytes, the first is the XOR key.
@@ -203,10 +321,11 @@ std::string_view RefreshTarget(std::string_view content) {
 }  // namespace
 
 bool IsPlainRootPath(std::string_view href) {
-  if (href.empty() || href[0] != '/' || (href.size() > 1 && href[1] == '/')) return false;  // "//host" is not a path
+  if (href.empty() || href[0] != '/' || (href.size() > 1 && href[1] == '/'))
+    return false;  // "//host" is not a path
   for (char c : href) {
-    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
-                 c == '-' || c == '_' || c == '.' || c == '~';
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '/' || c == '-' || c == '_' || c == '.' || c == '~';
     if (!plain) return false;
   }
   for (size_t begin = 1; begin <= href.size();) {
@@ -226,7 +345,8 @@ HtmlTag HtmlTagOf(std::string_view lower_name) {
 
 // ---------------------------------------------------------------- events
 
-void DocumentBuilder::OpenElement(std::string_view lower_name, std::span<const HtmlAttribute> attrs) {
+void DocumentBuilder::OpenElement(std::string_view lower_name,
+                                  std::span<const HtmlAttribute> attrs) {
   OpenElement(HtmlTagOf(lower_name), attrs);
 }
 
@@ -348,7 +468,8 @@ void DocumentBuilder::Enter(HtmlTag tag, std::span<const HtmlAttribute> attrs, u
     flags |= kFlagAnchor;
   }
   if (tag == T::kImg) OnImage(attrs);
-  if (const HtmlAttribute* prop = Find(attrs, "itemprop")) OnItemProp(tag, attrs, prop->value, flags);
+  if (const HtmlAttribute* prop = Find(attrs, "itemprop"))
+    OnItemProp(tag, attrs, prop->value, flags);
   if (Find(attrs, "itemscope") != nullptr) {
     const HtmlAttribute* type = Find(attrs, "itemtype");
     scopes_.push_back(type == nullptr ? std::string() : std::string(TrimHtmlSpace(type->value)));
@@ -432,7 +553,8 @@ std::string DocumentBuilder::Resolve(std::string_view href) {
   return url;
 }
 
-void DocumentBuilder::OnHeadElement(HtmlTag tag, std::span<const HtmlAttribute> attrs, uint16_t& flags) {
+void DocumentBuilder::OnHeadElement(HtmlTag tag, std::span<const HtmlAttribute> attrs,
+                                    uint16_t& flags) {
   switch (tag) {
     case T::kTitle:
       if (doc_.title.empty() && !in_title_) {
@@ -530,14 +652,15 @@ void DocumentBuilder::OnImage(std::span<const HtmlAttribute> attrs) {
   (logo ? logo_alts_ : other_alts_).push_back(std::move(a));
 }
 
-void DocumentBuilder::OnItemProp(HtmlTag tag, std::span<const HtmlAttribute> attrs, std::string_view prop,
-                                 uint16_t& flags) {
+void DocumentBuilder::OnItemProp(HtmlTag tag, std::span<const HtmlAttribute> attrs,
+                                 std::string_view prop, uint16_t& flags) {
   MicrodataProp p;
   p.itemtype = scopes_.empty() ? std::string() : scopes_.back();
   p.prop = std::string(TrimHtmlSpace(prop));
   if (Find(attrs, "itemscope") != nullptr) {
     const HtmlAttribute* type = Find(attrs, "itemtype");
-    p.value = type == nullptr ? std::string() : std::string(type->value);  // a nested item: its type is the value
+    p.value = type == nullptr ? std::string()
+                              : std::string(type->value);  // a nested item: its type is the value
     doc_.microdata.push_back(std::move(p));
     return;
   }

@@ -74,13 +74,14 @@ class DocumentBuilder {
   void OnHeadElement(HtmlTag tag, std::span<const HtmlAttribute> attrs, uint16_t& flags);
   void OnAnchor(std::span<const HtmlAttribute> attrs);
   void OnImage(std::span<const HtmlAttribute> attrs);
-  void OnItemProp(HtmlTag tag, std::span<const HtmlAttribute> attrs, std::string_view prop, uint16_t& flags);
+  void OnItemProp(HtmlTag tag, std::span<const HtmlAttribute> attrs, std::string_view prop,
+                  uint16_t& flags);
   std::string Resolve(std::string_view href);
 
   Document& doc_;
   std::vector<Frame> stack_;
-  int skip_depth_ = 0;        // open elements inside (and including) a skipped one
-  bool skip_is_head_ = false; // the outermost skipped element is <head>
+  int skip_depth_ = 0;         // open elements inside (and including) a skipped one
+  bool skip_is_head_ = false;  // the outermost skipped element is <head>
   std::string block_;
   std::vector<HtmlTag> block_tags_;  // open block elements
   int footer_depth_ = 0;
@@ -91,14 +92,14 @@ class DocumentBuilder {
   std::vector<std::string> scopes_;  // itemtype of open itemscopes
   std::vector<size_t> captures_;     // indices into doc_.microdata
   std::vector<std::string> logo_alts_, other_alts_;
-  std::string json_;           // body of the open ld+json script
+  std::string json_;  // body of the open ld+json script
   bool in_json_ = false;
-  bool json_cr_ = false;       // the last character appended to json_ was a CR
+  bool json_cr_ = false;  // the last character appended to json_ was a CR
   bool in_title_ = false;
   bool have_base_ = false;
-  std::string id_class_;       // scratch: lower-case id and class of the element being opened
+  std::string id_class_;  // scratch: lower-case id and class of the element being opened
   std::unordered_map<std::string, std::string> resolved_;  // href -> Resolve(href) against base_url
-  std::unique_ptr<UrlResolver> resolver_;                 // parsed base_url, rebuilt when it changes
+  std::unique_ptr<UrlResolver> resolver_;  // parsed base_url, rebuilt when it changes
   // resolver_'s base resolved against "/", without that '/' ("" if that
   // failed); computed at the first plain root path (see IsPlainRootPath).
   std::optional<std::string> origin_;

@@ -13,7 +13,9 @@ namespace {
 size_t ValidSequence(std::string_view s, size_t i) {
   auto at = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
   unsigned c = at(0);
-  auto cont = [&](size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) { return at(k) >= lo && at(k) <= hi; };
+  auto cont = [&](size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
+    return at(k) >= lo && at(k) <= hi;
+  };
   if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
   if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
   if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
@@ -67,7 +69,8 @@ std::string SanitizeUtf8ForParser(std::string_view html) {
       out.append("\xEF\xBF\xBD");
       // One replacement per maximal invalid run of continuation bytes, as decoders do.
       copied = bad + 1;
-      while (copied < html.size() && (static_cast<unsigned char>(html[copied]) & 0xC0) == 0x80) ++copied;
+      while (copied < html.size() && (static_cast<unsigned char>(html[copied]) & 0xC0) == 0x80)
+        ++copied;
     }
     bad = FirstBad(html, copied);
   }

@@ -25,27 +25,31 @@ const RE2& PlainPattern() {
 // "info [at] acme [dot] com", "info(at)acme(dot)com", "info at acme dot com".
 const RE2& ObfuscatedPattern() {
   static const RE2 re(
-      "(?i)([a-z0-9][a-z0-9._%+\\-]{0,63})\\s*(\\(at\\)|\\[at\\]|\\{at\\}|<at>|\\(@\\)|\\[@\\]|@|\\s+at\\s+)\\s*"
-      "([a-z0-9\\-]+(?:\\s*(?:\\(dot\\)|\\[dot\\]|\\{dot\\}|<dot>|\\(\\.\\)|\\[\\.\\]|\\s+dot\\s+|\\.)\\s*"
+      "(?i)([a-z0-9][a-z0-9._%+\\-]{0,63})\\s*(\\(at\\)|\\[at\\]|\\{at\\}|<at>|\\(@\\)|\\[@\\]|@|"
+      "\\s+at\\s+)\\s*"
+      "([a-z0-9\\-]+(?:\\s*(?:\\(dot\\)|\\[dot\\]|\\{dot\\}|<dot>|\\(\\.\\)|\\[\\.\\]|\\s+dot\\s+|"
+      "\\.)\\s*"
       "[a-z0-9\\-]+){1,4})");
   return re;
 }
 
 const RE2& DotPattern() {
-  static const RE2 re("(?i)\\s*(?:\\(dot\\)|\\[dot\\]|\\{dot\\}|<dot>|\\(\\.\\)|\\[\\.\\]|\\s+dot\\s+|\\.)\\s*");
+  static const RE2 re(
+      "(?i)\\s*(?:\\(dot\\)|\\[dot\\]|\\{dot\\}|<dot>|\\(\\.\\)|\\[\\.\\]|\\s+dot\\s+|\\.)\\s*");
   return re;
 }
 
 bool EndsWithDomain(std::string_view host, std::string_view domain) {
-  return host == domain ||
-         (host.size() > domain.size() && host.ends_with(domain) && host[host.size() - domain.size() - 1] == '.');
+  return host == domain || (host.size() > domain.size() && host.ends_with(domain) &&
+                            host[host.size() - domain.size() - 1] == '.');
 }
 
 bool ValidTld(std::string_view domain) {
   size_t dot = domain.rfind('.');
   if (dot == std::string_view::npos) return false;
   std::string tld(domain.substr(dot + 1));
-  if (tld.size() < 2 || !std::all_of(tld.begin(), tld.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
+  if (tld.size() < 2 ||
+      !std::all_of(tld.begin(), tld.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
     return tld.starts_with("xn--");
   }
   if (tld == "test") return true;  // RFC 6761: the site farm's names
@@ -56,15 +60,40 @@ bool ValidTld(std::string_view domain) {
 
 bool IsPlaceholder(std::string_view local, std::string_view domain) {
   static constexpr std::string_view kDomains[] = {
-      "example.com", "example.org", "example.net", "domain.com", "email.com", "yourdomain.com",
-      "yoursite.com", "yourcompany.com", "company.com", "website.com", "mysite.com", "sitename.com",
-      "sample.com", "test.com", "domain.de", "beispiel.de", "musterfirma.de", "exemple.fr", "exemple.com",
-      "domaine.fr", "yourwebsite.com", "your-domain.com", "mail.de", "ihredomain.de"};
-  static constexpr std::string_view kLocals[] = {
-      "yourname", "your.name", "youremail", "your.email", "your-email", "your_email", "yourmail",
-      "firstname.lastname", "first.last", "firstname", "john.doe", "jane.doe", "johndoe", "janedoe",
-      "max.mustermann", "mustermann", "vorname.nachname", "name.nachname", "prenom.nom", "nom.prenom",
-      "username", "user", "you", "someone", "email", "ihre.email", "ihrname", "votre.email", "votrenom"};
+      "example.com",     "example.org",     "example.net",     "domain.com",   "email.com",
+      "yourdomain.com",  "yoursite.com",    "yourcompany.com", "company.com",  "website.com",
+      "mysite.com",      "sitename.com",    "sample.com",      "test.com",     "domain.de",
+      "beispiel.de",     "musterfirma.de",  "exemple.fr",      "exemple.com",  "domaine.fr",
+      "yourwebsite.com", "your-domain.com", "mail.de",         "ihredomain.de"};
+  static constexpr std::string_view kLocals[] = {"yourname",
+                                                 "your.name",
+                                                 "youremail",
+                                                 "your.email",
+                                                 "your-email",
+                                                 "your_email",
+                                                 "yourmail",
+                                                 "firstname.lastname",
+                                                 "first.last",
+                                                 "firstname",
+                                                 "john.doe",
+                                                 "jane.doe",
+                                                 "johndoe",
+                                                 "janedoe",
+                                                 "max.mustermann",
+                                                 "mustermann",
+                                                 "vorname.nachname",
+                                                 "name.nachname",
+                                                 "prenom.nom",
+                                                 "nom.prenom",
+                                                 "username",
+                                                 "user",
+                                                 "you",
+                                                 "someone",
+                                                 "email",
+                                                 "ihre.email",
+                                                 "ihrname",
+                                                 "votre.email",
+                                                 "votrenom"};
   for (std::string_view d : kDomains) {
     if (EndsWithDomain(domain, d)) return true;
   }
@@ -76,9 +105,9 @@ bool IsPlaceholder(std::string_view local, std::string_view domain) {
 }
 
 bool IsTracking(std::string_view local, std::string_view domain) {
-  static constexpr std::string_view kDomains[] = {"sentry.io", "wixpress.com", "sentry-next.wixpress.com",
-                                                  "sentry.wixpress.com", "wix.com", "parastorage.com",
-                                                  "cloudflare.com", "email-protection"};
+  static constexpr std::string_view kDomains[] = {
+      "sentry.io", "wixpress.com",    "sentry-next.wixpress.com", "sentry.wixpress.com",
+      "wix.com",   "parastorage.com", "cloudflare.com",           "email-protection"};
   for (std::string_view d : kDomains) {
     if (EndsWithDomain(domain, d)) return true;
   }
@@ -91,12 +120,13 @@ bool IsTracking(std::string_view local, std::string_view domain) {
 
 bool IsImageName(std::string_view local, std::string_view domain) {
   // logo@2x.png, icon@3x.webp: a retina-suffix "domain" or a file extension.
-  if (domain.size() >= 3 && std::isdigit(static_cast<unsigned char>(domain[0])) && domain[1] == 'x' &&
-      domain[2] == '.') {
+  if (domain.size() >= 3 && std::isdigit(static_cast<unsigned char>(domain[0])) &&
+      domain[1] == 'x' && domain[2] == '.') {
     return true;
   }
-  static constexpr std::string_view kExt[] = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp",
-                                              ".ico", ".avif", ".tif", ".tiff", ".css", ".js", ".php"};
+  static constexpr std::string_view kExt[] = {".png",  ".jpg", ".jpeg", ".gif",  ".webp",
+                                              ".svg",  ".bmp", ".ico",  ".avif", ".tif",
+                                              ".tiff", ".css", ".js",   ".php"};
   for (std::string_view e : kExt) {
     if (domain.ends_with(e)) return true;
   }
@@ -137,7 +167,8 @@ class Collector {
 std::string SplitRunOn(std::string_view local, std::string_view domain) {
   size_t dot = domain.rfind('.');
   for (size_t i = dot + 2; i < domain.size(); ++i) {
-    if (std::islower(static_cast<unsigned char>(domain[i - 1])) && std::isupper(static_cast<unsigned char>(domain[i]))) {
+    if (std::islower(static_cast<unsigned char>(domain[i - 1])) &&
+        std::isupper(static_cast<unsigned char>(domain[i]))) {
       return std::string(local) + "@" + std::string(domain.substr(0, i));
     }
   }
@@ -166,8 +197,11 @@ bool HasObfuscationMarker(std::string_view text) {
   };
   // A lambda, not the function itself: a function pointer would not inline
   // into the vectorized loop.
-  auto starts = [](unsigned char c, unsigned char next, unsigned char after) { return MarkerStart(c, next, after); };
-  for (size_t i = FindByteTriple(text, 0, starts); i != std::string_view::npos; i = FindByteTriple(text, i + 1, starts)) {
+  auto starts = [](unsigned char c, unsigned char next, unsigned char after) {
+    return MarkerStart(c, next, after);
+  };
+  for (size_t i = FindByteTriple(text, 0, starts); i != std::string_view::npos;
+       i = FindByteTriple(text, i + 1, starts)) {
     switch (text[i]) {
       case '(':
         if (at(i, "(at)") || at(i, "(@)") || at(i, "(dot)")) return true;
@@ -193,9 +227,10 @@ void FromText(std::string_view text, Collector& c) {
   // One scan for an '@' or a marker's first byte: most blocks have neither,
   // and neither kind of address can be read from them. Both searches below
   // start from there, as nothing before it can begin a marker or be an '@'.
-  size_t first = FindByteTriple(text, 0, [](unsigned char ch, unsigned char next, unsigned char after) {
-    return (ch == '@') | MarkerStart(ch, next, after);
-  });
+  size_t first =
+      FindByteTriple(text, 0, [](unsigned char ch, unsigned char next, unsigned char after) {
+        return (ch == '@') | MarkerStart(ch, next, after);
+      });
   if (first == std::string_view::npos) return;
   if (text.find('@', first) != std::string_view::npos) {
     // RE2::FindAndConsume, with the capture groups remembered (match_memo.h):
@@ -224,7 +259,9 @@ void FromText(std::string_view text, Collector& c) {
                     s.find('{') == std::string::npos && s.find('<') == std::string::npos;
     // Plain "at" needs a spelled-out "dot" too; "meet us at acme.com" is prose.
     if (plain_at && s != "@" && !word_dot) continue;
-    if (s == "@" && !word_dot && dom.find('[') == std::string::npos && dom.find('(') == std::string::npos) continue;
+    if (s == "@" && !word_dot && dom.find('[') == std::string::npos &&
+        dom.find('(') == std::string::npos)
+      continue;
     RE2::GlobalReplace(&dom, DotPattern(), ".");
     c.Add(std::string(local) + "@" + dom);
   }
@@ -243,26 +280,30 @@ std::string CleanEmail(std::string_view raw) {
   if (at == std::string::npos || at == 0 || at != e.rfind('@') || e.size() > 254) return {};
   std::string_view local = std::string_view(e).substr(0, at);
   std::string_view domain = std::string_view(e).substr(at + 1);
-  if (local.size() > 64 || domain.find('.') == std::string_view::npos || domain.find("..") != std::string_view::npos) {
+  if (local.size() > 64 || domain.find('.') == std::string_view::npos ||
+      domain.find("..") != std::string_view::npos) {
     return {};
   }
-  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) return {};
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos)
+    return {};
   for (char ch : local) {
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && std::string_view("._%+-'").find(ch) == std::string_view::npos) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) &&
+        std::string_view("._%+-'").find(ch) == std::string_view::npos) {
       return {};
     }
   }
   for (char ch : domain) {
     if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-') return {};
   }
-  if (IsImageName(local, domain) || !ValidTld(domain) || IsPlaceholder(local, domain) || IsTracking(local, domain)) {
+  if (IsImageName(local, domain) || !ValidTld(domain) || IsPlaceholder(local, domain) ||
+      IsTracking(local, domain)) {
     return {};
   }
   return e;
 }
 
-std::vector<Sourced> ExtractEmails(const Document& doc, const std::vector<LdNode>& ld, std::string_view own_domain,
-                                   const DesignerCredits& credits) {
+std::vector<Sourced> ExtractEmails(const Document& doc, const std::vector<LdNode>& ld,
+                                   std::string_view own_domain, const DesignerCredits& credits) {
   Collector c(doc, own_domain, credits);
   for (const Link& l : doc.links) {
     if (l.href.size() > 7 && AsciiLower(std::string_view(l.href).substr(0, 7)) == "mailto:") {
@@ -293,14 +334,18 @@ std::vector<Sourced> ExtractEmails(const Document& doc, const std::vector<LdNode
 
 bool IsFreeMailDomain(std::string_view domain) {
   static constexpr std::string_view kFree[] = {
-      "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk", "hotmail.fr", "live.com",
-      "live.co.uk", "live.fr", "msn.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com",
-      "icloud.com", "me.com", "mac.com", "aol.com", "aol.co.uk", "protonmail.com", "proton.me", "gmx.de",
-      "gmx.net", "gmx.com", "web.de", "t-online.de", "freenet.de", "orange.fr", "wanadoo.fr", "free.fr",
-      "sfr.fr", "laposte.net", "btinternet.com", "btopenworld.com", "sky.com", "talktalk.net",
-      "virginmedia.com", "ntlworld.com", "blueyonder.co.uk", "bigpond.com", "bigpond.net.au",
-      "optusnet.com.au", "eircom.net", "mail.com", "zoho.com", "comcast.net", "verizon.net", "att.net",
-      "sbcglobal.net", "bellsouth.net", "cox.net", "charter.net", "outlook.de", "outlook.fr", "posteo.de"};
+      "gmail.com",      "googlemail.com", "outlook.com",     "hotmail.com",    "hotmail.co.uk",
+      "hotmail.fr",     "live.com",       "live.co.uk",      "live.fr",        "msn.com",
+      "yahoo.com",      "yahoo.co.uk",    "yahoo.fr",        "yahoo.de",       "ymail.com",
+      "icloud.com",     "me.com",         "mac.com",         "aol.com",        "aol.co.uk",
+      "protonmail.com", "proton.me",      "gmx.de",          "gmx.net",        "gmx.com",
+      "web.de",         "t-online.de",    "freenet.de",      "orange.fr",      "wanadoo.fr",
+      "free.fr",        "sfr.fr",         "laposte.net",     "btinternet.com", "btopenworld.com",
+      "sky.com",        "talktalk.net",   "virginmedia.com", "ntlworld.com",   "blueyonder.co.uk",
+      "bigpond.com",    "bigpond.net.au", "optusnet.com.au", "eircom.net",     "mail.com",
+      "zoho.com",       "comcast.net",    "verizon.net",     "att.net",        "sbcglobal.net",
+      "bellsouth.net",  "cox.net",        "charter.net",     "outlook.de",     "outlook.fr",
+      "posteo.de"};
   for (std::string_view d : kFree) {
     if (domain == d) return true;
   }
@@ -309,8 +354,8 @@ bool IsFreeMailDomain(std::string_view domain) {
 
 void RankEmails(std::vector<Sourced>& emails, std::string_view own_domain) {
   static constexpr std::array<std::string_view, 12> kRoles = {
-      "info", "contact", "hello", "sales", "enquiries", "enquiry", "office", "kontakt", "mail", "admin",
-      "support", "team"};
+      "info",   "contact", "hello", "sales", "enquiries", "enquiry",
+      "office", "kontakt", "mail",  "admin", "support",   "team"};
   auto rank = [&](const std::string& e) {
     size_t at = e.find('@');
     std::string_view local = std::string_view(e).substr(0, at);
@@ -326,8 +371,9 @@ void RankEmails(std::vector<Sourced>& emails, std::string_view own_domain) {
     }
     return group * 1000 + role;
   };
-  std::stable_sort(emails.begin(), emails.end(),
-                   [&](const Sourced& a, const Sourced& b) { return rank(a.value) < rank(b.value); });
+  std::stable_sort(emails.begin(), emails.end(), [&](const Sourced& a, const Sourced& b) {
+    return rank(a.value) < rank(b.value);
+  });
 }
 
 }  // namespace trawl

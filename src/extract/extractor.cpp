@@ -46,9 +46,10 @@ struct PageKind {
 
 // Privacy/terms pages name regulators, processors and hosts: their addresses are not the company's.
 bool IsLegalPath(std::string_view lower_path) {
-  for (std::string_view w : {"privacy", "datenschutz", "cookie", "terms", "legal", "mentions", "agb", "policy",
-                             "disclaimer", "gdpr", "rgpd", "conditions", "nutzungsbedingungen", "widerruf",
-                             "confidentialite", "protection-des-donnees"}) {
+  for (std::string_view w :
+       {"privacy", "datenschutz", "cookie", "terms", "legal", "mentions", "agb", "policy",
+        "disclaimer", "gdpr", "rgpd", "conditions", "nutzungsbedingungen", "widerruf",
+        "confidentialite", "protection-des-donnees"}) {
     if (lower_path.find(w) != std::string::npos) return true;
   }
   return false;
@@ -58,7 +59,8 @@ bool IsLegalPath(std::string_view lower_path) {
 // those of third parties.
 bool IsLegalOrImprintPath(std::string_view lower_path) {
   if (IsLegalPath(lower_path)) return true;
-  for (std::string_view w : {"impressum", "imprint", "colofon", "colophon", "aviso", "note-legali"}) {
+  for (std::string_view w :
+       {"impressum", "imprint", "colofon", "colophon", "aviso", "note-legali"}) {
     if (lower_path.find(w) != std::string::npos) return true;
   }
   return false;
@@ -71,7 +73,8 @@ PageKind KindOf(std::string_view url) {
   PageKind kind;
   kind.legal = IsLegalPath(path);
   kind.legal_or_imprint = IsLegalOrImprintPath(path);
-  kind.home = parts && (parts->path == "/" || parts->path == "/index.html" || parts->path == "/index.php");
+  kind.home =
+      parts && (parts->path == "/" || parts->path == "/index.html" || parts->path == "/index.php");
   return kind;
 }
 
@@ -110,28 +113,40 @@ constexpr size_t kMaxLabelOffset = 30;
 // Group 1: a host; group 2: an authority or mediator.
 const RE2& ThirdPartyPattern() {
   static const RE2 re(
-      "(?i)(h[ée]berg(?:eur|ement|[ée]e?s?\\s+(?:par|chez))|\\bhost(?:ing|ed\\s+(?:by|with|at)|er)\\b|"
-      "webhost\\w*|web\\s+host(?:ing)?\\b|gehostet|technische[rn]?\\s+dienstleister|alojamiento\\s+web|"
+      "(?i)(h[ée]berg(?:eur|ement|[ée]e?s?\\s+(?:par|chez))|\\bhost(?:ing|ed\\s+(?:by|with|at)|er)"
+      "\\b|"
+      "webhost\\w*|web\\s+host(?:ing)?\\b|gehostet|technische[rn]?\\s+dienstleister|alojamiento\\s+"
+      "web|"
       "proveedor\\s+de\\s+(?:hosting|alojamiento))|"
-      "(datenschutz(?:aufsichts)?beh[öo]rde|aufsichtsbeh[öo]rde|autorit[ée]\\s+de\\s+contr[ôo]le|\\bcnil\\b|"
-      "supervisory\\s+authority|information\\s+commissioner|\\bico\\b|data\\s+protection\\s+(?:commission|authority)|"
-      "garante\\s+(?:per\\s+la\\s+protezione|della\\s+privacy|privacy)|agencia\\s+espa[ñn]ola\\s+de\\s+protecci[óo]n|"
-      "\\baepd\\b|autoriteit\\s+persoonsgegevens|m[ée]diat(?:eur|ion)\\s+(?:de\\s+la\\s+)?consommation)");
+      "(datenschutz(?:aufsichts)?beh[öo]rde|aufsichtsbeh[öo]rde|autorit[ée]\\s+de\\s+contr[ôo]le|"
+      "\\bcnil\\b|"
+      "supervisory\\s+authority|information\\s+commissioner|\\bico\\b|data\\s+protection\\s+(?:"
+      "commission|authority)|"
+      "garante\\s+(?:per\\s+la\\s+protezione|della\\s+privacy|privacy)|agencia\\s+espa[ñn]ola\\s+"
+      "de\\s+protecci[óo]n|"
+      "\\baepd\\b|autoriteit\\s+persoonsgegevens|m[ée]diat(?:eur|ion)\\s+(?:de\\s+la\\s+)?"
+      "consommation)");
   return re;
 }
 
 // Lines that open the company's own part of a legal page.
 bool OpensOwnSection(std::string_view line) {
   static const RE2 re(
-      "(?i)^[\\s\\d.)-]*(?:contact|kontakt|[ée]diteur|[ée]dition|herausgeber|anbieter|angaben\\s+gem|"
-      "verantwortlich|inhaltlich|redaktionell|directeur|directrice|responsable\\s+(?:de\\s+(?:la\\s+)?)?publication|"
-      "propri[ée]t[ée]|intellectual|copyright|haftung|urheberrecht|cr[ée]dits|conception|r[ée]alisation|"
+      "(?i)^[\\s\\d.)-]*(?:contact|kontakt|[ée]diteur|[ée]dition|herausgeber|anbieter|angaben\\s+"
+      "gem|"
+      "verantwortlich|inhaltlich|redaktionell|directeur|directrice|responsable\\s+(?:de\\s+(?:"
+      "la\\s+)?)?publication|"
+      "propri[ée]t[ée]|intellectual|copyright|haftung|urheberrecht|cr[ée]dits|conception|r[ée]"
+      "alisation|"
       "registereintrag|registergericht|umsatzsteuer|ust-?id|vertreten\\s+durch|gesch[äa]ftsf[üu]hr|"
-      "berufsbezeichnung|streitschlichtung|streitbeilegung|titolare|publisher|site\\s+owner|company\\s+details)");
+      "berufsbezeichnung|streitschlichtung|streitbeilegung|titolare|publisher|site\\s+owner|"
+      "company\\s+details)");
   return RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), re);
 }
 
-bool IsHeadingTag(std::string_view tag) { return tag.size() == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6'; }
+bool IsHeadingTag(std::string_view tag) {
+  return tag.size() == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6';
+}
 
 // Offset of the first third-party mention in `line`, or npos. A company
 // whose own domain says it hosts ("acme-hosting.de") is not its own host.
@@ -139,11 +154,13 @@ size_t FindMention(std::string_view line, bool own_hosting) {
   re2::StringPiece input(line.data(), line.size());
   // No capture groups asked for, RE2 runs a faster DFA (see match_memo.cpp);
   // almost no line names a third party.
-  if (!ThirdPartyPattern().Match(input, 0, line.size(), RE2::UNANCHORED, nullptr, 0)) return std::string_view::npos;
+  if (!ThirdPartyPattern().Match(input, 0, line.size(), RE2::UNANCHORED, nullptr, 0))
+    return std::string_view::npos;
   re2::StringPiece match[3];
   size_t pos = 0;
   // Bounded: each round moves pos past one match.
-  while (pos < line.size() && ThirdPartyPattern().Match(input, pos, line.size(), RE2::UNANCHORED, match, 3)) {
+  while (pos < line.size() &&
+         ThirdPartyPattern().Match(input, pos, line.size(), RE2::UNANCHORED, match, 3)) {
     size_t at = static_cast<size_t>(match[0].data() - line.data());
     if (!(own_hosting && match[1].data() != nullptr)) return at;
     pos = at + std::max<size_t>(match[0].size(), 1);
@@ -161,11 +178,13 @@ class ThirdPartyCutter {
   // May move block.text out.
   std::string Keep(TextBlock& block) {
     bool heading = IsHeadingTag(block.tag);
-    if (active_ && (heading || block.in_footer || block.tag == "dt" || --blocks_left_ < 0)) active_ = false;
+    if (active_ && (heading || block.in_footer || block.tag == "dt" || --blocks_left_ < 0))
+      active_ = false;
     // Footers repeat on every page and are the company's own.
     if (block.in_footer) return std::move(block.text);
     if (heading) {
-      if (FindMention(block.text, own_hosting_) == std::string_view::npos || OpensOwnSection(block.text)) {
+      if (FindMention(block.text, own_hosting_) == std::string_view::npos ||
+          OpensOwnSection(block.text)) {
         return std::move(block.text);
       }
       Start();
@@ -234,7 +253,8 @@ Document WithoutThirdParties(Document doc, bool legal_or_imprint, std::string_vi
   doc.blocks.clear();
   doc.blocks.reserve(blocks.size());
   std::string own = AsciiLower(own_domain);
-  ThirdPartyCutter cutter(own.find("host") != std::string::npos || own.find("heberg") != std::string::npos);
+  ThirdPartyCutter cutter(own.find("host") != std::string::npos ||
+                          own.find("heberg") != std::string::npos);
   for (TextBlock& block : blocks) {
     std::string kept = cutter.Keep(block);
     if (kept.empty()) continue;
@@ -276,7 +296,8 @@ struct ProfileBuilder::State {
 
   void AddEmails(std::vector<Sourced> found, bool legal) {
     for (auto& e : found) {
-      auto it = std::find_if(emails.begin(), emails.end(), [&](const Sourced& s) { return s.value == e.value; });
+      auto it = std::find_if(emails.begin(), emails.end(),
+                             [&](const Sourced& s) { return s.value == e.value; });
       if (it == emails.end()) {
         emails.push_back(std::move(e));
         email_only_legal.push_back(legal);
@@ -306,15 +327,18 @@ void ProfileBuilder::AddPage(Document page) {
   bool home = s.pages.empty() || kind.home;
   std::vector<LdNode> ld = ParseJsonLd(doc);
   for (auto& d : credits.domains) {
-    if (std::find(s.designer_domains.begin(), s.designer_domains.end(), d) == s.designer_domains.end()) {
+    if (std::find(s.designer_domains.begin(), s.designer_domains.end(), d) ==
+        s.designer_domains.end()) {
       s.designer_domains.push_back(d);
     }
   }
   s.AddEmails(ExtractEmails(doc, ld, s.own, credits), kind.legal);
   auto social = ExtractSocial(doc, ld, credits);
-  s.social.insert(s.social.end(), std::make_move_iterator(social.begin()), std::make_move_iterator(social.end()));
+  s.social.insert(s.social.end(), std::make_move_iterator(social.begin()),
+                  std::make_move_iterator(social.end()));
   auto names = CompanyNameCandidates(doc, ld, home);
-  s.names.insert(s.names.end(), std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
+  s.names.insert(s.names.end(), std::make_move_iterator(names.begin()),
+                 std::make_move_iterator(names.end()));
   if (!s.description || (home && !s.description_from_home)) {
     if (auto d = PageDescription(doc, ld, home)) {
       s.description = std::move(d);
@@ -332,7 +356,8 @@ void ProfileBuilder::State::FinishEmails(Profile& profile) {
     std::string d = EmailDomain(emails[i].value);
     std::string reg = RegistrableDomain(d);
     bool own_addr = reg == own;
-    if (!own_addr && std::find(designer_domains.begin(), designer_domains.end(), reg) != designer_domains.end()) {
+    if (!own_addr && std::find(designer_domains.begin(), designer_domains.end(), reg) !=
+                         designer_domains.end()) {
       continue;
     }
     if (!own_addr && email_only_legal[i] && !IsFreeMailDomain(d)) continue;
@@ -353,7 +378,9 @@ void ProfileBuilder::State::FinishPages(Profile& profile, const std::string& reg
       if (it == profile.phones.end()) profile.phones.push_back(std::move(p));
     }
     for (Address& a : ExtractAddresses(doc, text, region)) {
-      auto key = [](const Address& x) { return AsciiLower(x.postcode.value_or("") + "|" + x.street.value_or(x.text)); };
+      auto key = [](const Address& x) {
+        return AsciiLower(x.postcode.value_or("") + "|" + x.street.value_or(x.text));
+      };
       auto it = std::find_if(profile.addresses.begin(), profile.addresses.end(),
                              [&](const Address& q) { return key(q) == key(a); });
       if (it == profile.addresses.end()) profile.addresses.push_back(std::move(a));

@@ -69,7 +69,8 @@ constexpr std::string_view kQuirkyPublicPrefixes[] = {
 };
 
 // The quoted identifier after `keyword` in a lower-cased DOCTYPE body, if any.
-bool QuotedAfter(std::string_view body, std::string_view keyword, size_t from, std::string_view& id, size_t& end) {
+bool QuotedAfter(std::string_view body, std::string_view keyword, size_t from, std::string_view& id,
+                 size_t& end) {
   size_t at = body.find(keyword, from);
   if (at == std::string_view::npos) return false;
   size_t q = body.find_first_of("\"'", at + keyword.size());
@@ -99,15 +100,18 @@ bool QuirksDoctype(std::string_view raw) {
     size_t q = std::string_view(body).find_first_of("\"'", end);
     if (q != std::string_view::npos) {
       size_t close = body.find(body[q], q + 1);
-      sys = std::string_view(body).substr(q + 1, (close == std::string::npos ? body.size() : close) - q - 1);
+      sys = std::string_view(body).substr(
+          q + 1, (close == std::string::npos ? body.size() : close) - q - 1);
       has_system = true;
     }
   } else {
     has_system = QuotedAfter(body, "system", e, sys, end);
   }
-  if (has_system && sys == "http://www.ibm.com/data/dtd/v11/ibmxhtml1-transitional.dtd") return true;
+  if (has_system && sys == "http://www.ibm.com/data/dtd/v11/ibmxhtml1-transitional.dtd")
+    return true;
   if (!has_public) return false;
-  if (pub == "-//w3o//dtd w3 html strict 3.0//en//" || pub == "-/w3c/dtd html 4.0 transitional/en" || pub == "html") {
+  if (pub == "-//w3o//dtd w3 html strict 3.0//en//" ||
+      pub == "-/w3c/dtd html 4.0 transitional/en" || pub == "html") {
     return true;
   }
   for (std::string_view p : kQuirkyPublicPrefixes) {

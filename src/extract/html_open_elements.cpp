@@ -15,10 +15,12 @@ namespace trawl::html_detail {
 
 // ---------------------------------------------------------------- stack
 
-bool Parser::Insert(Tag tag, std::string_view name, std::span<const HtmlAttribute> attrs, bool foreign) {
+bool Parser::Insert(Tag tag, std::string_view name, std::span<const HtmlAttribute> attrs,
+                    bool foreign) {
   // At the cap only a link may still open (an <a> closes any open <a>, so
   // links never nest): a page of 100,000 nested divs keeps its links.
-  if (stack_.size() >= kMaxDepth && (tag != Tag::kA || foreign || stack_.size() >= kMaxDepth + 4)) return false;
+  if (stack_.size() >= kMaxDepth && (tag != Tag::kA || foreign || stack_.size() >= kMaxDepth + 4))
+    return false;
   b_.OpenElement(builder_tags_[static_cast<size_t>(tag)], attrs);
   Open e{tag, foreign, false, ++serial_, {}};
   if (!foreign) ++open_count_[static_cast<size_t>(tag)];
@@ -224,7 +226,8 @@ bool Parser::Adopt(Tag tag, bool for_start_tag) {
   if (f == npos) return false;
   size_t at = IndexOfSerial(fmt_[f].serial);
   bool in_scope = false;
-  for (size_t i = stack_.size(), steps = 0; at != npos && i > 0 && steps < kMaxSearch; --i, ++steps) {
+  for (size_t i = stack_.size(), steps = 0; at != npos && i > 0 && steps < kMaxSearch;
+       --i, ++steps) {
     if (i - 1 == at) {
       in_scope = true;
       break;

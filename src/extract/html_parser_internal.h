@@ -67,7 +67,14 @@ class Parser {
   void Run();
 
  private:
-  enum class Mode : uint8_t { kInitial, kBeforeHead, kInHead, kInHeadNoscript, kAfterHead, kInBody };
+  enum class Mode : uint8_t {
+    kInitial,
+    kBeforeHead,
+    kInHead,
+    kInHeadNoscript,
+    kAfterHead,
+    kInBody
+  };
   enum class Raw : uint8_t { kNone, kRawText, kRcdata, kPlaintext };
   enum class ScopeKind : uint8_t { kDefault, kListItem, kButton, kTable };
 
@@ -120,21 +127,26 @@ class Parser {
   bool InsertExplicitOrImplied(Tag tag, const Token& t);
 
   // Stack of open elements.
-  bool Insert(Tag tag, std::string_view name, std::span<const HtmlAttribute> attrs, bool foreign = false);
+  bool Insert(Tag tag, std::string_view name, std::span<const HtmlAttribute> attrs,
+              bool foreign = false);
   void InsertVoid(Tag tag, std::span<const HtmlAttribute> attrs);
   void InsertRaw(const Token& t, Raw kind);
   void Pop();
   void PopTo(size_t index);  // pops stack_[index] and everything above it
   void MakeZombie(size_t index);
-  bool PopUntil(Tag tag);    // pops through the nearest open `tag`; false if none (nothing popped)
+  bool PopUntil(Tag tag);  // pops through the nearest open `tag`; false if none (nothing popped)
   const Open* Current() const { return stack_.empty() ? nullptr : &stack_.back(); }
-  bool CurrentIs(Tag tag) const { return !stack_.empty() && !stack_.back().foreign && stack_.back().tag == tag; }
+  bool CurrentIs(Tag tag) const {
+    return !stack_.empty() && !stack_.back().foreign && stack_.back().tag == tag;
+  }
   bool CurrentIsForeignContent() const;
   bool CurrentIsTableish() const;
   bool IsBoundary(const Open& e, ScopeKind kind) const;
   bool IsSpecial(const Open& e) const;
   size_t FindInScope(Tag tag, ScopeKind kind) const;  // index, or npos
-  bool InScope(Tag tag, ScopeKind kind = ScopeKind::kDefault) const { return FindInScope(tag, kind) != npos; }
+  bool InScope(Tag tag, ScopeKind kind = ScopeKind::kDefault) const {
+    return FindInScope(tag, kind) != npos;
+  }
   size_t FindInStack(Tag tag) const;
   size_t IndexOfSerial(uint32_t serial) const;
   void GenerateImpliedEnd(Tag except = Tag::kUnknown);
@@ -179,7 +191,7 @@ class Parser {
   std::vector<RawAttr> raw_attrs_;
   std::vector<HtmlAttribute> attrs_;
   std::string tag_name_;
-  std::string ref_;  // one decoded character reference
+  std::string ref_;                       // one decoded character reference
   std::vector<HtmlAttribute> fmt_attrs_;  // views for a reconstructed element
 };
 
@@ -188,8 +200,15 @@ class Parser {
 inline bool Parser::CurrentIsForeignContent() const {
   if (stack_.empty() || !stack_.back().foreign) return false;
   switch (stack_.back().tag) {
-    case Tag::kForeignObject: case Tag::kDesc: case Tag::kTitle: case Tag::kMi: case Tag::kMo: case Tag::kMn:
-    case Tag::kMs: case Tag::kMtext: case Tag::kAnnotationXml:
+    case Tag::kForeignObject:
+    case Tag::kDesc:
+    case Tag::kTitle:
+    case Tag::kMi:
+    case Tag::kMo:
+    case Tag::kMn:
+    case Tag::kMs:
+    case Tag::kMtext:
+    case Tag::kAnnotationXml:
       return false;  // integration points: HTML rules apply inside
     default:
       return true;
@@ -199,14 +218,22 @@ inline bool Parser::CurrentIsForeignContent() const {
 inline bool Parser::CurrentIsTableish() const {
   if (stack_.empty() || stack_.back().foreign) return false;
   Tag t = stack_.back().tag;
-  return t == Tag::kTable || t == Tag::kTbody || t == Tag::kThead || t == Tag::kTfoot || t == Tag::kTr;
+  return t == Tag::kTable || t == Tag::kTbody || t == Tag::kThead || t == Tag::kTfoot ||
+         t == Tag::kTr;
 }
 
 inline bool Parser::IsSpecial(const Open& e) const {
   if (!e.foreign) return (Flags(e.tag) & kSpecial) != 0;
   switch (e.tag) {
-    case Tag::kForeignObject: case Tag::kDesc: case Tag::kTitle: case Tag::kMi: case Tag::kMo: case Tag::kMn:
-    case Tag::kMs: case Tag::kMtext: case Tag::kAnnotationXml:
+    case Tag::kForeignObject:
+    case Tag::kDesc:
+    case Tag::kTitle:
+    case Tag::kMi:
+    case Tag::kMo:
+    case Tag::kMn:
+    case Tag::kMs:
+    case Tag::kMtext:
+    case Tag::kAnnotationXml:
       return true;
     default:
       return false;

@@ -154,13 +154,15 @@ size_t Parser::ParseAttributes(size_t p, bool keep, bool& self_closing) {
   if (keep) {
     attrs_.clear();
     for (const RawAttr& a : raw_attrs_) {
-      std::string_view name = a.name_in_buf ? std::string_view(attr_buf_).substr(a.name_at, a.name_len)
-                                            : s_.substr(a.name_at, a.name_len);
+      std::string_view name = a.name_in_buf
+                                  ? std::string_view(attr_buf_).substr(a.name_at, a.name_len)
+                                  : s_.substr(a.name_at, a.name_len);
       bool duplicate = false;
       for (const HtmlAttribute& prev : attrs_) duplicate = duplicate || prev.name == name;
       if (duplicate) continue;
-      std::string_view value = a.value_in_buf ? std::string_view(attr_buf_).substr(a.value_at, a.value_len)
-                                              : s_.substr(a.value_at, a.value_len);
+      std::string_view value = a.value_in_buf
+                                   ? std::string_view(attr_buf_).substr(a.value_at, a.value_len)
+                                   : s_.substr(a.value_at, a.value_len);
       attrs_.push_back({name, value});
     }
   }
@@ -194,7 +196,7 @@ size_t Parser::EndTagAt(size_t p, bool from_raw) {
     return n;
   }
   if (s_[q] == '>') return q + 1;  // "</>" is dropped
-  if (!IsAsciiAlpha(s_[q])) {           // bogus comment
+  if (!IsAsciiAlpha(s_[q])) {      // bogus comment
     size_t gt = s_.find('>', q);
     return gt == std::string_view::npos ? n : gt + 1;
   }
@@ -263,7 +265,8 @@ size_t Parser::RawTextAt(size_t p) {
     if (lt == nullptr) break;
     size_t at = static_cast<size_t>(static_cast<const char*>(lt) - s_.data());
     size_t after = at + 2 + name.size();
-    if (after < n && s_[at + 1] == '/' && EqualsIgnoreAsciiCase(s_.substr(at + 2, name.size()), name) &&
+    if (after < n && s_[at + 1] == '/' &&
+        EqualsIgnoreAsciiCase(s_.substr(at + 2, name.size()), name) &&
         (IsHtmlSpace(s_[after]) || s_[after] == '/' || s_[after] == '>')) {
       end = at;
       break;

@@ -77,11 +77,17 @@ void Parser::StartTag(const Token& t) {
     case Mode::kInHeadNoscript:
       if (mode_ == Mode::kInHeadNoscript) {
         switch (t.tag) {
-          case Tag::kHtml: case Tag::kBasefont: case Tag::kBgsound: case Tag::kLink: case Tag::kMeta:
-          case Tag::kNoframes: case Tag::kStyle:
+          case Tag::kHtml:
+          case Tag::kBasefont:
+          case Tag::kBgsound:
+          case Tag::kLink:
+          case Tag::kMeta:
+          case Tag::kNoframes:
+          case Tag::kStyle:
             InHeadStart(t);
             return;
-          case Tag::kHead: case Tag::kNoscript:
+          case Tag::kHead:
+          case Tag::kNoscript:
             return;
           default:
             PopUntil(Tag::kNoscript);
@@ -133,7 +139,11 @@ bool Parser::InHeadStart(const Token& t) {
     case Tag::kHtml:
       b_.MergeHtmlAttributes(t.attrs);
       return true;
-    case Tag::kBase: case Tag::kBasefont: case Tag::kBgsound: case Tag::kLink: case Tag::kMeta:
+    case Tag::kBase:
+    case Tag::kBasefont:
+    case Tag::kBgsound:
+    case Tag::kLink:
+    case Tag::kMeta:
       InsertVoid(t.tag, t.attrs);
       return true;
     case Tag::kTitle:
@@ -176,7 +186,8 @@ void Parser::InBodyStart(const Token& t) {
       return;
     }
     if (t.tag == Tag::kForm) {
-      if (form_serial_ == 0 && FindInStack(Tag::kTemplate) == npos && Insert(t.tag, t.name, t.attrs)) {
+      if (form_serial_ == 0 && FindInStack(Tag::kTemplate) == npos &&
+          Insert(t.tag, t.name, t.attrs)) {
         form_serial_ = stack_.back().serial;
         Pop();
       }
@@ -211,33 +222,47 @@ void Parser::InBodyStart(const Token& t) {
     case Tag::kHtml:
       b_.MergeHtmlAttributes(t.attrs);
       return;
-    case Tag::kBody: case Tag::kFrameset: case Tag::kFrame: case Tag::kHead:
+    case Tag::kBody:
+    case Tag::kFrameset:
+    case Tag::kFrame:
+    case Tag::kHead:
       return;
-    case Tag::kH1: case Tag::kH2: case Tag::kH3: case Tag::kH4: case Tag::kH5: case Tag::kH6:
+    case Tag::kH1:
+    case Tag::kH2:
+    case Tag::kH3:
+    case Tag::kH4:
+    case Tag::kH5:
+    case Tag::kH6:
       ClosePIfInButtonScope();
       if (!stack_.empty() && !stack_.back().foreign && (Flags(stack_.back().tag) & kHeading)) Pop();
       Insert(t.tag, t.name, t.attrs);
       return;
-    case Tag::kPre: case Tag::kListing:
+    case Tag::kPre:
+    case Tag::kListing:
       ClosePIfInButtonScope();
       Insert(t.tag, t.name, t.attrs);
       return;
     case Tag::kForm:
       if (form_serial_ != 0 && FindInStack(Tag::kTemplate) == npos) return;
       ClosePIfInButtonScope();
-      if (Insert(t.tag, t.name, t.attrs) && FindInStack(Tag::kTemplate) == npos) form_serial_ = stack_.back().serial;
+      if (Insert(t.tag, t.name, t.attrs) && FindInStack(Tag::kTemplate) == npos)
+        form_serial_ = stack_.back().serial;
       return;
-    case Tag::kLi: case Tag::kDd: case Tag::kDt: {
+    case Tag::kLi:
+    case Tag::kDd:
+    case Tag::kDt: {
       for (size_t i = stack_.size(), steps = 0; i > 0 && steps < kMaxSearch; --i, ++steps) {
         const Open& e = stack_[i - 1];
         if (e.zombie) continue;
-        bool match = !e.foreign && (t.tag == Tag::kLi ? e.tag == Tag::kLi : (e.tag == Tag::kDd || e.tag == Tag::kDt));
+        bool match = !e.foreign && (t.tag == Tag::kLi ? e.tag == Tag::kLi
+                                                      : (e.tag == Tag::kDd || e.tag == Tag::kDt));
         if (match) {
           GenerateImpliedEnd(e.tag);
           PopTo(i - 1);
           break;
         }
-        if (IsSpecial(e) && !(!e.foreign && (e.tag == Tag::kAddress || e.tag == Tag::kDiv || e.tag == Tag::kP))) {
+        if (IsSpecial(e) &&
+            !(!e.foreign && (e.tag == Tag::kAddress || e.tag == Tag::kDiv || e.tag == Tag::kP))) {
           break;
         }
       }
@@ -257,7 +282,9 @@ void Parser::InBodyStart(const Token& t) {
       Reconstruct();
       Insert(t.tag, t.name, t.attrs);
       return;
-    case Tag::kApplet: case Tag::kMarquee: case Tag::kObject:
+    case Tag::kApplet:
+    case Tag::kMarquee:
+    case Tag::kObject:
       Reconstruct();
       if (Insert(t.tag, t.name, t.attrs)) PushMarker();
       return;
@@ -265,12 +292,19 @@ void Parser::InBodyStart(const Token& t) {
       if (!quirks_) ClosePIfInButtonScope();
       Insert(t.tag, t.name, t.attrs);
       return;
-    case Tag::kArea: case Tag::kBr: case Tag::kEmbed: case Tag::kImg: case Tag::kKeygen: case Tag::kWbr:
+    case Tag::kArea:
+    case Tag::kBr:
+    case Tag::kEmbed:
+    case Tag::kImg:
+    case Tag::kKeygen:
+    case Tag::kWbr:
     case Tag::kInput:
       Reconstruct();
       InsertVoid(t.tag, t.attrs);
       return;
-    case Tag::kParam: case Tag::kSource: case Tag::kTrack:
+    case Tag::kParam:
+    case Tag::kSource:
+    case Tag::kTrack:
       InsertVoid(t.tag, t.attrs);
       return;
     case Tag::kHr:
@@ -284,27 +318,32 @@ void Parser::InBodyStart(const Token& t) {
       ClosePIfInButtonScope();
       Reconstruct();
       [[fallthrough]];
-    case Tag::kIframe: case Tag::kNoembed:
+    case Tag::kIframe:
+    case Tag::kNoembed:
       InsertRaw(t, Raw::kRawText);
       return;
     case Tag::kSelect:
       Reconstruct();
       Insert(t.tag, t.name, t.attrs);
       return;
-    case Tag::kOptgroup: case Tag::kOption:
+    case Tag::kOptgroup:
+    case Tag::kOption:
       if (CurrentIs(Tag::kOption)) Pop();
       Reconstruct();
       Insert(t.tag, t.name, t.attrs);
       return;
-    case Tag::kRb: case Tag::kRtc:
+    case Tag::kRb:
+    case Tag::kRtc:
       if (InScope(Tag::kRuby)) GenerateImpliedEnd();
       Insert(t.tag, t.name, t.attrs);
       return;
-    case Tag::kRp: case Tag::kRt:
+    case Tag::kRp:
+    case Tag::kRt:
       if (InScope(Tag::kRuby)) GenerateImpliedEnd(Tag::kRtc);
       Insert(t.tag, t.name, t.attrs);
       return;
-    case Tag::kMath: case Tag::kSvg:
+    case Tag::kMath:
+    case Tag::kSvg:
       Reconstruct();
       if (Insert(t.tag, t.name, t.attrs, true) && t.self_closing) Pop();
       return;
@@ -394,7 +433,8 @@ void Parser::InBodyEnd(Tag tag, std::string_view name) {
     return;
   }
   switch (tag) {
-    case Tag::kBody: case Tag::kHtml:
+    case Tag::kBody:
+    case Tag::kHtml:
       return;  // content after </body> still goes into the body
     case Tag::kForm: {
       uint32_t serial = form_serial_;
@@ -420,14 +460,21 @@ void Parser::InBodyEnd(Tag tag, std::string_view name) {
       PopTo(i);
       return;
     }
-    case Tag::kLi: case Tag::kDd: case Tag::kDt: {
+    case Tag::kLi:
+    case Tag::kDd:
+    case Tag::kDt: {
       size_t i = FindInScope(tag, tag == Tag::kLi ? ScopeKind::kListItem : ScopeKind::kDefault);
       if (i == npos) return;
       GenerateImpliedEnd(tag);
       PopTo(i);
       return;
     }
-    case Tag::kH1: case Tag::kH2: case Tag::kH3: case Tag::kH4: case Tag::kH5: case Tag::kH6: {
+    case Tag::kH1:
+    case Tag::kH2:
+    case Tag::kH3:
+    case Tag::kH4:
+    case Tag::kH5:
+    case Tag::kH6: {
       size_t found = npos;
       for (size_t i = stack_.size(), steps = 0; i > 0 && steps < kMaxSearch; --i, ++steps) {
         const Open& e = stack_[i - 1];
@@ -443,7 +490,9 @@ void Parser::InBodyEnd(Tag tag, std::string_view name) {
       PopTo(found);
       return;
     }
-    case Tag::kApplet: case Tag::kMarquee: case Tag::kObject: {
+    case Tag::kApplet:
+    case Tag::kMarquee:
+    case Tag::kObject: {
       size_t i = FindInScope(tag, ScopeKind::kDefault);
       if (i == npos) return;
       GenerateImpliedEnd();
@@ -454,8 +503,14 @@ void Parser::InBodyEnd(Tag tag, std::string_view name) {
       Reconstruct();
       InsertVoid(Tag::kBr, {});
       return;
-    case Tag::kTd: case Tag::kTh: case Tag::kTr: case Tag::kTbody: case Tag::kThead: case Tag::kTfoot:
-    case Tag::kTable: case Tag::kCaption: {
+    case Tag::kTd:
+    case Tag::kTh:
+    case Tag::kTr:
+    case Tag::kTbody:
+    case Tag::kThead:
+    case Tag::kTfoot:
+    case Tag::kTable:
+    case Tag::kCaption: {
       size_t i = FindInScope(tag, ScopeKind::kTable);
       if (i == npos) return;
       GenerateImpliedEnd();

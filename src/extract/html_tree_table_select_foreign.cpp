@@ -18,8 +18,14 @@ void Parser::TableStart(const Token& t) {
       const Open& e = stack_[i - 1];
       if (e.zombie || e.foreign) continue;
       switch (e.tag) {
-        case Tag::kTr: case Tag::kTbody: case Tag::kThead: case Tag::kTfoot: case Tag::kTable: case Tag::kColgroup:
-        case Tag::kTemplate: case Tag::kHtml:
+        case Tag::kTr:
+        case Tag::kTbody:
+        case Tag::kThead:
+        case Tag::kTfoot:
+        case Tag::kTable:
+        case Tag::kColgroup:
+        case Tag::kTemplate:
+        case Tag::kHtml:
           return i - 1;
         default:
           break;
@@ -36,10 +42,12 @@ void Parser::TableStart(const Token& t) {
   }
   Tag near = stack_[at].tag;
   switch (t.tag) {
-    case Tag::kTd: case Tag::kTh:
+    case Tag::kTd:
+    case Tag::kTh:
       PopTo(at + 1);
       if (near == Tag::kTable && Insert(Tag::kTbody, "tbody", {})) near = Tag::kTbody;
-      if (near == Tag::kTbody || near == Tag::kThead || near == Tag::kTfoot) Insert(Tag::kTr, "tr", {});
+      if (near == Tag::kTbody || near == Tag::kThead || near == Tag::kTfoot)
+        Insert(Tag::kTr, "tr", {});
       if (Insert(t.tag, t.name, t.attrs)) PushMarker();
       return;
     case Tag::kTr:
@@ -84,7 +92,8 @@ void Parser::SelectStart(const Token& t) {
       if (CurrentIs(Tag::kOption)) Pop();
       Insert(t.tag, t.name, t.attrs);
       return;
-    case Tag::kOptgroup: case Tag::kHr:
+    case Tag::kOptgroup:
+    case Tag::kHr:
       if (CurrentIs(Tag::kOption)) Pop();
       if (CurrentIs(Tag::kOptgroup)) Pop();
       if (t.tag == Tag::kHr) {
@@ -96,10 +105,13 @@ void Parser::SelectStart(const Token& t) {
     case Tag::kSelect:
       PopUntil(Tag::kSelect);
       return;
-    case Tag::kInput: case Tag::kKeygen: case Tag::kTextarea:
+    case Tag::kInput:
+    case Tag::kKeygen:
+    case Tag::kTextarea:
       if (PopUntil(Tag::kSelect)) InBodyStart(t);
       return;
-    case Tag::kScript: case Tag::kTemplate:
+    case Tag::kScript:
+    case Tag::kTemplate:
       InHeadStart(t);
       return;
     default:
@@ -136,7 +148,8 @@ void Parser::SelectEnd(Tag tag) {
 void Parser::ForeignStart(const Token& t) {
   bool breakout = (Flags(t.tag) & kBreakout) != 0;
   if (t.tag == Tag::kFont) {
-    for (const HtmlAttribute& a : t.attrs) breakout = breakout || a.name == "color" || a.name == "face" || a.name == "size";
+    for (const HtmlAttribute& a : t.attrs)
+      breakout = breakout || a.name == "color" || a.name == "face" || a.name == "size";
   }
   if (breakout) {
     while (CurrentIsForeignContent()) Pop();

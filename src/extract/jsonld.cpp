@@ -54,7 +54,8 @@ std::string Scalar(const json& v) {
 
 void Walk(const json& v, int depth, std::vector<LdNode>& out);
 
-void AddProps(const json& obj, const std::string& prefix, int depth, LdNode& node, std::vector<LdNode>& out) {
+void AddProps(const json& obj, const std::string& prefix, int depth, LdNode& node,
+              std::vector<LdNode>& out) {
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     const std::string& key = it.key();
     if (key == "@context" || key == "@type") continue;
@@ -109,14 +110,53 @@ bool LdNode::Is(std::string_view type) const {
 }
 
 bool LdNode::IsOrganization() const {
-  static constexpr std::string_view kNotOrg[] = {
-      "WebSite", "WebPage", "BreadcrumbList", "ListItem", "Person", "ImageObject", "Product", "Offer",
-      "Article", "BlogPosting", "NewsArticle", "FAQPage", "Question", "Answer", "SearchAction",
-      "Review", "Rating", "AggregateRating", "PostalAddress", "GeoCoordinates", "ContactPoint",
-      "OpeningHoursSpecification", "ItemList", "SiteNavigationElement", "ReadAction", "EntryPoint",
-      "Service", "Event", "VideoObject", "CollectionPage", "AboutPage", "ContactPage", "Place",
-      "Country", "City", "State", "AdministrativeArea", "Menu", "MenuItem", "HowTo", "Recipe",
-      "PropertyValue", "MonetaryAmount", "QuantitativeValue", "OfferCatalog", "Brand", "Thing"};
+  static constexpr std::string_view kNotOrg[] = {"WebSite",
+                                                 "WebPage",
+                                                 "BreadcrumbList",
+                                                 "ListItem",
+                                                 "Person",
+                                                 "ImageObject",
+                                                 "Product",
+                                                 "Offer",
+                                                 "Article",
+                                                 "BlogPosting",
+                                                 "NewsArticle",
+                                                 "FAQPage",
+                                                 "Question",
+                                                 "Answer",
+                                                 "SearchAction",
+                                                 "Review",
+                                                 "Rating",
+                                                 "AggregateRating",
+                                                 "PostalAddress",
+                                                 "GeoCoordinates",
+                                                 "ContactPoint",
+                                                 "OpeningHoursSpecification",
+                                                 "ItemList",
+                                                 "SiteNavigationElement",
+                                                 "ReadAction",
+                                                 "EntryPoint",
+                                                 "Service",
+                                                 "Event",
+                                                 "VideoObject",
+                                                 "CollectionPage",
+                                                 "AboutPage",
+                                                 "ContactPage",
+                                                 "Place",
+                                                 "Country",
+                                                 "City",
+                                                 "State",
+                                                 "AdministrativeArea",
+                                                 "Menu",
+                                                 "MenuItem",
+                                                 "HowTo",
+                                                 "Recipe",
+                                                 "PropertyValue",
+                                                 "MonetaryAmount",
+                                                 "QuantitativeValue",
+                                                 "OfferCatalog",
+                                                 "Brand",
+                                                 "Thing"};
   if (types.empty()) return false;
   for (const auto& t : types) {
     bool excluded = false;

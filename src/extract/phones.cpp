@@ -59,7 +59,8 @@ const RE2& LabelPattern() {
       "(tel\\.?\\s*(?:/|&|and|u\\.|und|et)\\s*fax)|"
       "(fax|telefax|t[ée]l[ée]copie|facsimile|f\\s*[:.])|"
       "(mobile?|mob|handy|portable|cell(?:phone)?|m\\s*[:.]|gsm|natel)|"
-      "(tel|tél|telefon|telephone|téléphone|telefono|phone|ph|t\\s*[:.]|call|ring|fon|hotline|whatsapp)|"
+      "(tel|tél|telefon|telephone|téléphone|telefono|phone|ph|t\\s*[:.]|call|ring|fon|hotline|"
+      "whatsapp)|"
       "(company|reg|regd|regist\\w*|vat|tva|btw|iva|partita|c\\.\\s?f|cf|cod\\.?\\s?fisc\\w*|"
       "ust|ust-?id\\w*|steuer\\w*|finanzamt|hrb|hra|"
       "handelsregister\\w*|amtsgericht|siret|siren|rcs|ape|naf|abn|acn|cro|kvk|rea|cif|nif|uid|crn|"
@@ -72,13 +73,15 @@ const RE2& LabelPattern() {
 // The nearest label in `window` (text between the previous number and this
 // one, at most kLabelWindow bytes).
 Label NearestLabel(std::string_view window) {
-  static constexpr Label kByGroup[] = {Label::kPhone, Label::kFax, Label::kMobile, Label::kPhone, Label::kReject};
+  static constexpr Label kByGroup[] = {Label::kPhone, Label::kFax, Label::kMobile, Label::kPhone,
+                                       Label::kReject};
   re2::StringPiece input(window.data(), window.size());
   re2::StringPiece sub[6];
   Label last = Label::kNone;
   size_t pos = 0;
   // Bounded: each round moves pos past at least one byte of the window.
-  while (pos < window.size() && MatchWithCaptures(LabelPattern(), input, pos, window.size(), sub, 6)) {
+  while (pos < window.size() &&
+         MatchWithCaptures(LabelPattern(), input, pos, window.size(), sub, 6)) {
     int group = 1;
     while (group <= 5 && sub[group].data() == nullptr) ++group;
     if (group > 5) break;
@@ -104,7 +107,8 @@ std::string NumberPart(std::string_view text) {
 void Add(std::vector<Candidate>& out, Candidate c) {
   for (Candidate& have : out) {
     if (have.e164 != c.e164) continue;
-    if (c.label == Label::kFax || (c.label == Label::kMobile && have.label != Label::kFax)) have.label = c.label;
+    if (c.label == Label::kFax || (c.label == Label::kMobile && have.label != Label::kFax))
+      have.label = c.label;
     return;
   }
   out.push_back(std::move(c));
@@ -163,11 +167,13 @@ std::vector<SpanMatch> MatchSpan(const std::string& span, std::string_view regio
   std::vector<SpanMatch> result;
   if (Memo().Get(key, &result)) return result;
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
-  PhoneNumberMatcher matcher(util, span, std::string(region), PhoneNumberMatcher::VALID, kMaxTriesPerSpan);
+  PhoneNumberMatcher matcher(util, span, std::string(region), PhoneNumberMatcher::VALID,
+                             kMaxTriesPerSpan);
   while (matcher.HasNext()) {
     PhoneNumberMatch match;
     matcher.Next(&match);
-    result.push_back(FromNumber(match.number(), static_cast<size_t>(match.start()), match.raw_string()));
+    result.push_back(
+        FromNumber(match.number(), static_cast<size_t>(match.start()), match.raw_string()));
   }
   Memo().Put(key, result);
   return result;
@@ -204,12 +210,14 @@ void FromTelLinks(const Document& doc, std::string_view region, std::vector<Cand
     if (parsed.empty()) continue;
     Label label = fax_scheme ? Label::kFax : NearestLabel(link.text);
     if (label == Label::kReject) continue;
-    Add(out, Candidate{parsed[0].e164, text_part.empty() ? raw : text_part, label, parsed[0].mobile});
+    Add(out,
+        Candidate{parsed[0].e164, text_part.empty() ? raw : text_part, label, parsed[0].mobile});
   }
 }
 
 int CountDigits(std::string_view s) {
-  return static_cast<int>(std::count_if(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }));
+  return static_cast<int>(
+      std::count_if(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }));
 }
 
 // The non-space token around [start, end) in `text` is part of a URL, an
@@ -217,20 +225,23 @@ int CountDigits(std::string_view s) {
 bool InsideIdentifier(std::string_view text, size_t start, size_t end) {
   if (start > 0) {
     char before = text[start - 1];
-    if (std::isalnum(static_cast<unsigned char>(before)) || std::string_view("/=?&_#@£$€.-").find(before) != std::string_view::npos) {
+    if (std::isalnum(static_cast<unsigned char>(before)) ||
+        std::string_view("/=?&_#@£$€.-").find(before) != std::string_view::npos) {
       return true;
     }
   }
   if (end < text.size()) {
     char after = text[end];
-    if (std::isalnum(static_cast<unsigned char>(after)) || std::string_view("/=?&_@%€").find(after) != std::string_view::npos) {
+    if (std::isalnum(static_cast<unsigned char>(after)) ||
+        std::string_view("/=?&_@%€").find(after) != std::string_view::npos) {
       return true;
     }
   }
   size_t token_begin = text.rfind(' ', start);
   token_begin = token_begin == std::string_view::npos ? 0 : token_begin + 1;
   std::string_view token = text.substr(token_begin, start - token_begin);
-  return token.find("://") != std::string_view::npos || token.find("www.") != std::string_view::npos;
+  return token.find("://") != std::string_view::npos ||
+         token.find("www.") != std::string_view::npos;
 }
 
 // Dates, times and amounts that libphonenumber's VALID leniency lets through
@@ -239,7 +250,8 @@ bool LooksLikeDateOrAmount(std::string_view raw) {
   static const RE2 kDate("^\\d{1,4}[./-]\\d{1,2}[./-]\\d{2,4}$");
   static const RE2 kAmount("^\\d{1,3}(?:[,.]\\d{3})+(?:[.,]\\d{2})?$");
   static const RE2 kTime("\\d{1,2}[:.]\\d{2}\\s*[-–]\\s*\\d{1,2}[:.]\\d{2}");
-  return RE2::FullMatch(raw, kDate) || RE2::FullMatch(raw, kAmount) || RE2::PartialMatch(raw, kTime);
+  return RE2::FullMatch(raw, kDate) || RE2::FullMatch(raw, kAmount) ||
+         RE2::PartialMatch(raw, kTime);
 }
 
 // Digit runs that could hold phone numbers: digits with the punctuation and
@@ -259,17 +271,20 @@ Label LabelFromBlockBefore(const std::vector<TextBlock>& blocks, size_t index) {
   if (index == 0) return Label::kNone;
   const TextBlock& label = blocks[index - 1];
   const std::string& tag = blocks[index].tag;
-  if (label.text.size() > kLabelWindow || FindAsciiDigit(label.text) != std::string_view::npos) return Label::kNone;
+  if (label.text.size() > kLabelWindow || FindAsciiDigit(label.text) != std::string_view::npos)
+    return Label::kNone;
   bool cell = (tag == "td" || tag == "th") && (label.tag == "td" || label.tag == "th");
   bool term = tag == "dd" && label.tag == "dt";
   // Two label cells in a row are a header row ("<th>Tel</th><th>Fax</th>"),
   // and the last of them does not label the first cell of the next row.
-  bool header_row = index >= 2 && blocks[index - 2].tag == label.tag && blocks[index - 2].text.size() <= kLabelWindow &&
+  bool header_row = index >= 2 && blocks[index - 2].tag == label.tag &&
+                    blocks[index - 2].text.size() <= kLabelWindow &&
                     NearestLabel(blocks[index - 2].text) != Label::kNone;
   if (cell) return header_row ? Label::kNone : NearestLabel(label.text);
   if (term) return NearestLabel(label.text);
   static const RE2 kOnlyLabel(
-      "(?i)\\s*(?:tel(?:efon|ephone|éphone)?\\.?|phone|fax|telefax|t[ée]l[ée]copie|mobile?|handy|portable)\\s*:?\\s*");
+      "(?i)\\s*(?:tel(?:efon|ephone|éphone)?\\.?|phone|fax|telefax|t[ée]l[ée]copie|mobile?|handy|"
+      "portable)\\s*:?\\s*");
   return RE2::FullMatch(label.text, kOnlyLabel) ? NearestLabel(label.text) : Label::kNone;
 }
 
@@ -281,20 +296,25 @@ void FromText(const Document& doc, std::string_view region, std::vector<Candidat
     re2::StringPiece input(text.data(), text.size());
     re2::StringPiece span;
     size_t pos = 0, previous_end = 0;
-    while (pos < text.size() && SpanPattern().Match(input, pos, text.size(), RE2::UNANCHORED, &span, 1)) {
+    while (pos < text.size() &&
+           SpanPattern().Match(input, pos, text.size(), RE2::UNANCHORED, &span, 1)) {
       size_t span_start = static_cast<size_t>(span.data() - text.data());
       pos = span_start + span.size();
       std::string_view span_text(span.data(), span.size());
       int digits = CountDigits(span_text);
-      if (digits < kMinDigits || digits > kMaxSpanDigits || LooksLikeDateOrAmount(span_text)) continue;
+      if (digits < kMinDigits || digits > kMaxSpanDigits || LooksLikeDateOrAmount(span_text))
+        continue;
       for (const SpanMatch& m : MatchSpan(std::string(span_text), region)) {
         size_t start = span_start + m.offset;
         size_t end = start + m.raw.size();
-        size_t window_begin = std::max(previous_end, start > kLabelWindow ? start - kLabelWindow : 0);
+        size_t window_begin =
+            std::max(previous_end, start > kLabelWindow ? start - kLabelWindow : 0);
         previous_end = end;
         Label label = NearestLabel(text.substr(window_begin, start - window_begin));
         if (label == Label::kNone) label = LabelFromBlockBefore(doc.blocks, index);
-        if (label == Label::kReject || InsideIdentifier(text, start, end) || LooksLikeDateOrAmount(m.raw)) continue;
+        if (label == Label::kReject || InsideIdentifier(text, start, end) ||
+            LooksLikeDateOrAmount(m.raw))
+          continue;
         Add(out, Candidate{m.e164, m.raw, label, m.mobile});
       }
     }
@@ -312,9 +332,9 @@ std::vector<Phone> ExtractPhones(const Document& doc, std::string_view default_r
   for (Candidate& c : candidates) {
     // A "Tel"/"Call" label only stops a fax label from reaching past it;
     // whether the line is a mobile is libphonenumber's call.
-    std::string kind = c.label == Label::kFax                          ? "fax"
+    std::string kind = c.label == Label::kFax                       ? "fax"
                        : c.label == Label::kMobile || c.mobile_type ? "mobile"
-                                                                     : "phone";
+                                                                    : "phone";
     phones.push_back(Phone{std::move(c.e164), std::move(c.display), std::move(kind), doc.url});
   }
   return phones;

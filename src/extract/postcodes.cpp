@@ -17,7 +17,9 @@ namespace {
 
 using Piece = re2::StringPiece;
 
-size_t Offset(std::string_view text, const Piece& p) { return static_cast<size_t>(p.data() - text.data()); }
+size_t Offset(std::string_view text, const Piece& p) {
+  return static_cast<size_t>(p.data() - text.data());
+}
 
 // Calls fn(groups) for each non-overlapping match; at most 5 groups.
 // `starts` (ascending) holds every offset where a match can begin, found by
@@ -53,24 +55,28 @@ size_t SkipSpaceBack(std::string_view text, size_t at) {
   return at;
 }
 
-std::string Str(const Piece& p) { return p.data() ? std::string(p.data(), p.size()) : std::string(); }
+std::string Str(const Piece& p) {
+  return p.data() ? std::string(p.data(), p.size()) : std::string();
+}
 
 // ---- GB, IE, US, AU, NL: formats distinctive enough to stand alone --------
 
 bool IsUkArea(std::string_view area) {
   static const std::set<std::string, std::less<>> kAreas = {
-      "AB", "AL", "B",  "BA", "BB", "BD", "BH", "BL", "BN", "BR", "BS", "BT", "CA", "CB", "CF", "CH", "CM",
-      "CO", "CR", "CT", "CV", "CW", "DA", "DD", "DE", "DG", "DH", "DL", "DN", "DT", "DY", "E",  "EC", "EH",
-      "EN", "EX", "FK", "FY", "G",  "GL", "GU", "GY", "HA", "HD", "HG", "HP", "HR", "HS", "HU", "HX", "IG",
-      "IM", "IP", "IV", "JE", "KA", "KT", "KW", "KY", "L",  "LA", "LD", "LE", "LL", "LN", "LS", "LU", "M",
-      "ME", "MK", "ML", "N",  "NE", "NG", "NN", "NP", "NR", "NW", "OL", "OX", "PA", "PE", "PH", "PL", "PO",
-      "PR", "RG", "RH", "RM", "S",  "SA", "SE", "SG", "SK", "SL", "SM", "SN", "SO", "SP", "SR", "SS", "ST",
-      "SW", "SY", "TA", "TD", "TF", "TN", "TQ", "TR", "TS", "TW", "UB", "W",  "WA", "WC", "WD", "WF", "WN",
-      "WR", "WS", "WV", "YO", "ZE"};
+      "AB", "AL", "B",  "BA", "BB", "BD", "BH", "BL", "BN", "BR", "BS", "BT", "CA", "CB",
+      "CF", "CH", "CM", "CO", "CR", "CT", "CV", "CW", "DA", "DD", "DE", "DG", "DH", "DL",
+      "DN", "DT", "DY", "E",  "EC", "EH", "EN", "EX", "FK", "FY", "G",  "GL", "GU", "GY",
+      "HA", "HD", "HG", "HP", "HR", "HS", "HU", "HX", "IG", "IM", "IP", "IV", "JE", "KA",
+      "KT", "KW", "KY", "L",  "LA", "LD", "LE", "LL", "LN", "LS", "LU", "M",  "ME", "MK",
+      "ML", "N",  "NE", "NG", "NN", "NP", "NR", "NW", "OL", "OX", "PA", "PE", "PH", "PL",
+      "PO", "PR", "RG", "RH", "RM", "S",  "SA", "SE", "SG", "SK", "SL", "SM", "SN", "SO",
+      "SP", "SR", "SS", "ST", "SW", "SY", "TA", "TD", "TF", "TN", "TQ", "TR", "TS", "TW",
+      "UB", "W",  "WA", "WC", "WD", "WF", "WN", "WR", "WS", "WV", "YO", "ZE"};
   return kAreas.count(area) > 0;
 }
 
-void FindGb(std::string_view text, const std::vector<DigitRun>& runs, std::vector<PostcodeMatch>& out) {
+void FindGb(std::string_view text, const std::vector<DigitRun>& runs,
+            std::vector<PostcodeMatch>& out) {
   // Outward code A9, A99, A9A, AA9, AA99, AA9A; inward 9AA without C I K M O V.
   static const RE2 re("\\b(([A-Z]{1,2})\\d[A-Z\\d]?) ?(\\d[ABD-HJLNP-UW-Z]{2})\\b");
   // The area letters end right where a digit run begins.
@@ -82,13 +88,13 @@ void FindGb(std::string_view text, const std::vector<DigitRun>& runs, std::vecto
   }
   Scan(re, text, Sorted(std::move(starts)), [&](const Piece* g) {
     if (!IsUkArea(Str(g[2]))) return;
-    out.push_back({Offset(text, g[0]), Offset(text, g[0]) + g[0].size(), Str(g[1]) + " " + Str(g[3]), "GB", "", "",
-                   true});
+    out.push_back({Offset(text, g[0]), Offset(text, g[0]) + g[0].size(),
+                   Str(g[1]) + " " + Str(g[3]), "GB", "", "", true});
   });
 }
 
-void FindIe(std::string_view text, const std::vector<DigitRun>& runs, std::string_view hint, std::string_view tld,
-            std::vector<PostcodeMatch>& out) {
+void FindIe(std::string_view text, const std::vector<DigitRun>& runs, std::string_view hint,
+            std::string_view tld, std::vector<PostcodeMatch>& out) {
   static const RE2 re("\\b([AC-FHKNPRTV-Y]\\d{2}|D6W) ?([0-9AC-FHKNPRTV-Y]{4})\\b");
   // The routing key is one letter right before a digit run.
   std::vector<size_t> starts;
@@ -97,10 +103,12 @@ void FindIe(std::string_view text, const std::vector<DigitRun>& runs, std::strin
   }
   Scan(re, text, Sorted(std::move(starts)), [&](const Piece* g) {
     std::string id = Str(g[2]);
-    bool has_letter = std::any_of(id.begin(), id.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    bool has_letter =
+        std::any_of(id.begin(), id.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
     // An all-digit identifier ("D02 1234") is legal but reads like anything.
     if (!has_letter && hint != "IE" && tld != "IE") return;
-    out.push_back({Offset(text, g[0]), Offset(text, g[0]) + g[0].size(), Str(g[1]) + " " + id, "IE", "", "", true});
+    out.push_back({Offset(text, g[0]), Offset(text, g[0]) + g[0].size(), Str(g[1]) + " " + id, "IE",
+                   "", "", true});
   });
 }
 
@@ -123,14 +131,17 @@ std::vector<size_t> UsStarts(std::string_view text, const std::vector<DigitRun>&
   return Sorted(std::move(starts));
 }
 
-void FindUs(std::string_view text, const std::vector<DigitRun>& runs, std::vector<PostcodeMatch>& out) {
+void FindUs(std::string_view text, const std::vector<DigitRun>& runs,
+            std::vector<PostcodeMatch>& out) {
   static const RE2 re(
-      "(,\\s*|\\b)(AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|"
-      "NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\\.?\\s+(\\d{5}(?:-\\d{4})?)\\b");
+      "(,\\s*|\\b)(AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|"
+      "MT|NE|NV|NH|NJ|"
+      "NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\\.?\\s+(\\d{5}(?:-\\d{4})?)"
+      "\\b");
   // Two-letter states that are also everyday words or labels need the comma
   // of "Boise, ID 83702".
   static const std::set<std::string, std::less<>> kAmbiguous = {"ID", "IN", "OR", "ME", "OK", "HI",
-                                                                 "DE", "PA", "CO", "MA", "AL", "LA"};
+                                                                "DE", "PA", "CO", "MA", "AL", "LA"};
   Scan(re, text, UsStarts(text, runs), [&](const Piece* g) {
     bool comma = !g[1].empty();
     std::string state = Str(g[2]);
@@ -141,16 +152,31 @@ void FindUs(std::string_view text, const std::vector<DigitRun>& runs, std::vecto
       size_t word_end = at;
       while (word_end > 0 && text[word_end - 1] == ' ') --word_end;
       size_t word_begin = word_end;
-      while (word_begin > 0 && std::isalpha(static_cast<unsigned char>(text[word_begin - 1]))) --word_begin;
-      if (word_begin == word_end || !std::isupper(static_cast<unsigned char>(text[word_begin]))) return;
+      while (word_begin > 0 && std::isalpha(static_cast<unsigned char>(text[word_begin - 1])))
+        --word_begin;
+      if (word_begin == word_end || !std::isupper(static_cast<unsigned char>(text[word_begin])))
+        return;
     }
     out.push_back({at, Offset(text, g[3]) + g[3].size(), Str(g[3]), "US", state, "", true});
   });
 }
 
-constexpr std::string_view kAuStates[] = {
-    "NSW", "VIC", "QLD", "SA", "WA", "TAS", "NT", "ACT", "New South Wales", "Victoria", "Queensland",
-    "South Australia", "Western Australia", "Tasmania", "Northern Territory", "Australian Capital Territory"};
+constexpr std::string_view kAuStates[] = {"NSW",
+                                          "VIC",
+                                          "QLD",
+                                          "SA",
+                                          "WA",
+                                          "TAS",
+                                          "NT",
+                                          "ACT",
+                                          "New South Wales",
+                                          "Victoria",
+                                          "Queensland",
+                                          "South Australia",
+                                          "Western Australia",
+                                          "Tasmania",
+                                          "Northern Territory",
+                                          "Australian Capital Territory"};
 
 // Where an AU match can begin: a state name, an optional comma and
 // whitespace before a run of exactly four digits.
@@ -171,12 +197,15 @@ std::vector<size_t> AuStarts(std::string_view text, const std::vector<DigitRun>&
   return Sorted(std::move(starts));
 }
 
-void FindAu(std::string_view text, const std::vector<DigitRun>& runs, std::vector<PostcodeMatch>& out) {
+void FindAu(std::string_view text, const std::vector<DigitRun>& runs,
+            std::vector<PostcodeMatch>& out) {
   static const RE2 re(
       "\\b(NSW|VIC|QLD|SA|WA|TAS|NT|ACT|New South Wales|Victoria|Queensland|South Australia|"
-      "Western Australia|Tasmania|Northern Territory|Australian Capital Territory),?\\s+(\\d{4})\\b");
+      "Western Australia|Tasmania|Northern Territory|Australian Capital "
+      "Territory),?\\s+(\\d{4})\\b");
   Scan(re, text, AuStarts(text, runs), [&](const Piece* g) {
-    out.push_back({Offset(text, g[1]), Offset(text, g[2]) + g[2].size(), Str(g[2]), "AU", Str(g[1]), "", true});
+    out.push_back({Offset(text, g[1]), Offset(text, g[2]) + g[2].size(), Str(g[2]), "AU", Str(g[1]),
+                   "", true});
   });
 }
 
@@ -185,20 +214,71 @@ void FindAu(std::string_view text, const std::vector<DigitRun>& runs, std::vecto
 // Henares"), and an optional Italian province "(RM)".
 constexpr const char* kTown =
     "(\\p{Lu}[\\p{L}'.]*(?:-\\p{L}[\\p{L}'.]*)*"
-    "(?:[ \\x{A0}](?:am|an|im|in|bei|ob|sur|sous|en|de|del|di|la|le|les)?[ \\x{A0}]?\\p{Lu}[\\p{L}'.]*(?:-\\p{L}[\\p{L}'.]*)*){0,3})"
+    "(?:[ \\x{A0}](?:am|an|im|in|bei|ob|sur|sous|en|de|del|di|la|le|les)?[ "
+    "\\x{A0}]?\\p{Lu}[\\p{L}'.]*(?:-\\p{L}[\\p{L}'.]*)*){0,3})"
     "(?:[ \\x{A0}]*\\(([A-Z]{2})\\)|[ \\x{A0}]([A-Z]{2})\\b)?";
 
 // Words that follow a postcode-like number but are not towns, and labels
 // that end a town name in collapsed text ("80331 München Telefon: ...").
 bool IsStopWord(std::string_view word) {
-  static const std::set<std::string, std::less<>> kStop = {
-      "Tel",       "Tel.",      "Telefon",  "Telefax",  "Tél",     "Tél.",    "Téléphone", "Fax",      "Phone",
-      "E-Mail",    "Email",     "Mail",     "Web",      "Internet", "Mobil",  "Handy",     "Euro",     "EUR",
-      "USD",       "GBP",       "CHF",      "Stück",    "Mitarbeiter", "Einwohner", "Kunden", "Deutschland",
-      "Germany",   "France",    "España",   "Spain",    "Italia",  "Italy",   "Nederland", "Netherlands", "Kontakt",
-      "Contact",   "Geschäftsführer", "Inhaber", "Vertreten", "Registergericht", "Amtsgericht", "HRB", "HRA",
-      "USt",       "USt-IdNr.", "SIRET",    "SIREN",    "RCS",     "P.IVA",   "CIF",       "NIF",      "Partita",
-      "Öffnungszeiten", "Horaires", "Orari", "Horario", "Impressum", "Copyright"};
+  static const std::set<std::string, std::less<>> kStop = {"Tel",
+                                                           "Tel.",
+                                                           "Telefon",
+                                                           "Telefax",
+                                                           "Tél",
+                                                           "Tél.",
+                                                           "Téléphone",
+                                                           "Fax",
+                                                           "Phone",
+                                                           "E-Mail",
+                                                           "Email",
+                                                           "Mail",
+                                                           "Web",
+                                                           "Internet",
+                                                           "Mobil",
+                                                           "Handy",
+                                                           "Euro",
+                                                           "EUR",
+                                                           "USD",
+                                                           "GBP",
+                                                           "CHF",
+                                                           "Stück",
+                                                           "Mitarbeiter",
+                                                           "Einwohner",
+                                                           "Kunden",
+                                                           "Deutschland",
+                                                           "Germany",
+                                                           "France",
+                                                           "España",
+                                                           "Spain",
+                                                           "Italia",
+                                                           "Italy",
+                                                           "Nederland",
+                                                           "Netherlands",
+                                                           "Kontakt",
+                                                           "Contact",
+                                                           "Geschäftsführer",
+                                                           "Inhaber",
+                                                           "Vertreten",
+                                                           "Registergericht",
+                                                           "Amtsgericht",
+                                                           "HRB",
+                                                           "HRA",
+                                                           "USt",
+                                                           "USt-IdNr.",
+                                                           "SIRET",
+                                                           "SIREN",
+                                                           "RCS",
+                                                           "P.IVA",
+                                                           "CIF",
+                                                           "NIF",
+                                                           "Partita",
+                                                           "Öffnungszeiten",
+                                                           "Horaires",
+                                                           "Orari",
+                                                           "Horario",
+                                                           "Impressum",
+                                                           "Copyright"};
   return kStop.count(word) > 0;
 }
 
@@ -226,13 +306,16 @@ size_t TrimTown(std::string_view town) {
 // collapsed text puts "Dr. Name" of the next line right after a town.
 bool TownIsStreet(std::string_view town) {
   static const RE2 re(
-      "[ \\x{A0}](?:Street|St|Road|Rd|Avenue|Ave|Av|Boulevard|Blvd|Drive|Lane|Ln|Way|Court|Ct|Place|Pl|"
+      "[ "
+      "\\x{A0}](?:Street|St|Road|Rd|Avenue|Ave|Av|Boulevard|Blvd|Drive|Lane|Ln|Way|Court|Ct|Place|"
+      "Pl|"
       "Parkway|Pkwy|Highway|Hwy|Terrace|Ter|Circle|Cir|Trail|Trl|Loop|Pike)\\.?(?:[ \\x{A0}]|$)");
   return RE2::PartialMatch(Piece(town.data(), town.size()), re);
 }
 
 // Starts of the runs of exactly `size` digits, the first not '0' if `nonzero`.
-std::vector<size_t> RunStarts(std::string_view text, const std::vector<DigitRun>& runs, size_t size, bool nonzero) {
+std::vector<size_t> RunStarts(std::string_view text, const std::vector<DigitRun>& runs, size_t size,
+                              bool nonzero) {
   std::vector<size_t> starts;
   for (const DigitRun& r : runs) {
     if (r.size == size && !(nonzero && text[r.begin] == '0')) starts.push_back(r.begin);
@@ -240,7 +323,8 @@ std::vector<size_t> RunStarts(std::string_view text, const std::vector<DigitRun>
   return starts;
 }
 
-void FindNl(std::string_view text, const std::vector<DigitRun>& runs, std::vector<PostcodeMatch>& out) {
+void FindNl(std::string_view text, const std::vector<DigitRun>& runs,
+            std::vector<PostcodeMatch>& out) {
   static const RE2 re(std::string("\\b([1-9]\\d{3}) ?([A-Z]{2})[ \\x{A0}]+") + kTown);
   Scan(re, text, RunStarts(text, runs, 4, true), [&](const Piece* g) {
     std::string letters = Str(g[2]);
@@ -248,7 +332,8 @@ void FindNl(std::string_view text, const std::vector<DigitRun>& runs, std::vecto
     std::string_view town(g[3].data(), TrimTown(std::string_view(g[3].data(), g[3].size())));
     if (town.empty() || TownIsStreet(town)) return;
     size_t end = Offset(text, g[3]) + town.size();
-    out.push_back({Offset(text, g[0]), end, Str(g[1]) + " " + letters, "NL", "", std::string(town), false});
+    out.push_back(
+        {Offset(text, g[0]), end, Str(g[1]) + " " + letters, "NL", "", std::string(town), false});
   });
 }
 
@@ -258,23 +343,27 @@ bool PrecededByNonAddress(std::string_view text, size_t at) {
   if (at == 0) return false;
   char before = text[at - 1];
   // "D-80331 München" is the old style with a country letter: an address.
-  bool country_letter = before == '-' && at >= 2 && std::string_view("DFIE").find(text[at - 2]) != std::string_view::npos &&
+  bool country_letter = before == '-' && at >= 2 &&
+                        std::string_view("DFIE").find(text[at - 2]) != std::string_view::npos &&
                         (at == 2 || !std::isalnum(static_cast<unsigned char>(text[at - 3])));
-  if (!country_letter && std::string_view("+/-.:#€$£").find(before) != std::string_view::npos) return true;
+  if (!country_letter && std::string_view("+/-.:#€$£").find(before) != std::string_view::npos)
+    return true;
   // "089 12345 Muster": a digit group right before is a phone fragment,
   // unless it reads as a house number ("Musterweg 5 60311 Frankfurt").
   size_t token_end = at;
   while (token_end > 0 && text[token_end - 1] == ' ') --token_end;
   size_t token_begin = token_end;
-  while (token_begin > 0 && std::isdigit(static_cast<unsigned char>(text[token_begin - 1]))) --token_begin;
+  while (token_begin > 0 && std::isdigit(static_cast<unsigned char>(text[token_begin - 1])))
+    --token_begin;
   if (token_begin < token_end) {
-    bool house_number = token_end - token_begin <= 4 && text[token_begin] != '0' && token_begin > 0 &&
-                        text[token_begin - 1] == ' ' && token_begin >= 2 &&
+    bool house_number = token_end - token_begin <= 4 && text[token_begin] != '0' &&
+                        token_begin > 0 && text[token_begin - 1] == ' ' && token_begin >= 2 &&
                         std::isalpha(static_cast<unsigned char>(text[token_begin - 2]));
     if (!house_number) return true;
   }
   std::string_view window = text.substr(at >= 16 ? at - 16 : 0, std::min<size_t>(at, 16));
-  static const RE2 kLabel("(?i)\\b(?:HRB|HRA|VR|Nr|No|Tel|Telefon|Fax|ID|Kd|Kunden|Art|Ref|Best)\\b\\.?[^\\pL]*$");
+  static const RE2 kLabel(
+      "(?i)\\b(?:HRB|HRA|VR|Nr|No|Tel|Telefon|Fax|ID|Kd|Kunden|Art|Ref|Best)\\b\\.?[^\\pL]*$");
   return RE2::PartialMatch(Piece(window.data(), window.size()), kLabel);
 }
 
@@ -301,9 +390,12 @@ void FindFiveDigit(std::string_view text, const std::vector<DigitRun>& runs, std
     std::string_view before = text.substr(at >= 120 ? at - 120 : 0, std::min<size_t>(at, 120));
     size_t after_at = Offset(text, g[2]) + town.size();
     std::string country = StreetWordCountry(before);
-    if (country.empty()) country = CountryNameNear(text.substr(after_at, std::min<size_t>(40, text.size() - after_at)));
+    if (country.empty())
+      country =
+          CountryNameNear(text.substr(after_at, std::min<size_t>(40, text.size() - after_at)));
     for (std::string_view h : {hint, tld}) {
-      if (country.empty() && (h == "DE" || h == "FR" || h == "ES" || h == "IT")) country = std::string(h);
+      if (country.empty() && (h == "DE" || h == "FR" || h == "ES" || h == "IT"))
+        country = std::string(h);
     }
     if (country.empty()) return;
     std::string province;
@@ -312,7 +404,8 @@ void FindFiveDigit(std::string_view text, const std::vector<DigitRun>& runs, std
       // "00184 Roma (RM)" or "00184 Roma RM": the bare form was read as a
       // second town word.
       size_t last_space = town.rfind(' ');
-      std::string_view last = last_space == std::string_view::npos ? "" : town.substr(last_space + 1);
+      std::string_view last =
+          last_space == std::string_view::npos ? "" : town.substr(last_space + 1);
       if (last.size() == 2 && std::isupper(static_cast<unsigned char>(last[0])) &&
           std::isupper(static_cast<unsigned char>(last[1]))) {
         province = std::string(last);
@@ -329,9 +422,16 @@ void FindFiveDigit(std::string_view text, const std::vector<DigitRun>& runs, std
 }  // namespace
 
 std::string StreetWordCountry(std::string_view text) {
-  static const RE2 de("(?i)(?:stra(?:ß|ss)e\\b|str\\.|\\p{L}weg\\b|\\bweg\\b|platz\\b|allee\\b|gasse\\b|damm\\b|ufer\\b|chaussee\\b)");
-  static const RE2 fr("(?i)\\b(?:rue|avenue|av\\.|boulevard|bd|chemin|allée|impasse|quai|route|cours|place|lieu-dit)\\b");
-  static const RE2 es("(?i)(?:\\bcalle\\b|\\bc/|\\bavenida\\b|\\bavda\\.|\\bplaza\\b|\\bpaseo\\b|\\bcarrer\\b|\\bcamino\\b|\\bronda\\b|\\bpolígono\\b)");
+  static const RE2 de(
+      "(?i)(?:stra(?:ß|ss)e\\b|str\\.|\\p{L}weg\\b|\\bweg\\b|platz\\b|allee\\b|gasse\\b|damm\\b|"
+      "ufer\\b|chaussee\\b)");
+  static const RE2 fr(
+      "(?i)\\b(?:rue|avenue|av\\.|boulevard|bd|chemin|allée|impasse|quai|route|cours|place|lieu-"
+      "dit)\\b");
+  static const RE2 es(
+      "(?i)(?:\\bcalle\\b|\\bc/"
+      "|\\bavenida\\b|\\bavda\\.|\\bplaza\\b|\\bpaseo\\b|\\bcarrer\\b|\\bcamino\\b|\\bronda\\b|"
+      "\\bpolígono\\b)");
   static const RE2 it("(?i)\\b(?:via|viale|piazza|piazzale|corso|largo|vicolo|strada|località)\\b");
   Piece p(text.data(), text.size());
   if (RE2::PartialMatch(p, de)) return "DE";
@@ -343,12 +443,15 @@ std::string StreetWordCountry(std::string_view text) {
 
 bool LooksLikeStreet(std::string_view text) {
   static const RE2 en(
-      "(?i)\\b(?:street|st|road|rd|lane|ln|avenue|ave|drive|dr|way|close|court|ct|place|pl|square|sq|crescent|"
-      "terrace|parade|park|gardens|grove|hill|row|walk|mews|wharf|boulevard|blvd|highway|hwy|parkway|pkwy|suite|"
+      "(?i)\\b(?:street|st|road|rd|lane|ln|avenue|ave|drive|dr|way|close|court|ct|place|pl|square|"
+      "sq|crescent|"
+      "terrace|parade|park|gardens|grove|hill|row|walk|mews|wharf|boulevard|blvd|highway|hwy|"
+      "parkway|pkwy|suite|"
       "unit|level|floor|building|house|po box)\\b\\.?");
   static const RE2 number("(?:^|\\s)\\d{1,5}[a-zA-Z]?(?:[-/]\\d{1,5}[a-zA-Z]?)?(?:,|\\s|$)");
   Piece p(text.data(), text.size());
-  return RE2::PartialMatch(p, number) || RE2::PartialMatch(p, en) || !StreetWordCountry(text).empty();
+  return RE2::PartialMatch(p, number) || RE2::PartialMatch(p, en) ||
+         !StreetWordCountry(text).empty();
 }
 
 std::vector<PostcodeMatch> FindPostcodes(std::string_view text, std::string_view country_hint,
@@ -357,7 +460,8 @@ std::vector<PostcodeMatch> FindPostcodes(std::string_view text, std::string_view
 }
 
 std::vector<PostcodeMatch> FindPostcodes(std::string_view text, const std::vector<DigitRun>& runs,
-                                         std::string_view country_hint, std::string_view tld_country) {
+                                         std::string_view country_hint,
+                                         std::string_view tld_country) {
   // Stronger formats first: a later match that overlaps an earlier one is
   // dropped, so "IL 62704" never also becomes a German "62704 ...".
   std::vector<PostcodeMatch> all;
@@ -374,7 +478,8 @@ std::vector<PostcodeMatch> FindPostcodes(std::string_view text, const std::vecto
     });
     if (!overlaps) kept.push_back(std::move(m));
   }
-  std::sort(kept.begin(), kept.end(), [](const PostcodeMatch& a, const PostcodeMatch& b) { return a.begin < b.begin; });
+  std::sort(kept.begin(), kept.end(),
+            [](const PostcodeMatch& a, const PostcodeMatch& b) { return a.begin < b.begin; });
   return kept;
 }
 

@@ -12,12 +12,12 @@
 namespace trawl {
 
 struct PostcodeMatch {
-  size_t begin = 0;       // byte offset where the match starts (US/AU: the state)
-  size_t end = 0;         // byte offset after the match (incl. town/province)
-  std::string postcode;   // normalised: upper case, one space where the format has one
-  std::string country;    // ISO 3166-1 alpha-2
-  std::string region;     // US/AU state, IT province code; else empty
-  std::string locality;   // town written after the postcode (DE/FR/ES/IT/NL); else empty
+  size_t begin = 0;         // byte offset where the match starts (US/AU: the state)
+  size_t end = 0;           // byte offset after the match (incl. town/province)
+  std::string postcode;     // normalised: upper case, one space where the format has one
+  std::string country;      // ISO 3166-1 alpha-2
+  std::string region;       // US/AU state, IT province code; else empty
+  std::string locality;     // town written after the postcode (DE/FR/ES/IT/NL); else empty
   bool town_first = false;  // true: locality and street come before (GB/IE/US/AU)
 };
 
@@ -29,7 +29,8 @@ std::vector<PostcodeMatch> FindPostcodes(std::string_view text, std::string_view
                                          std::string_view tld_country);
 // The same with `text`'s digit runs found by the caller (DigitRuns(text)).
 std::vector<PostcodeMatch> FindPostcodes(std::string_view text, const std::vector<DigitRun>& runs,
-                                         std::string_view country_hint, std::string_view tld_country);
+                                         std::string_view country_hint,
+                                         std::string_view tld_country);
 
 // The country a street line's wording points to ("Musterstraße 1" -> "DE",
 // "12 rue de la Paix" -> "FR"), or "" if none.

@@ -39,23 +39,23 @@ struct PageVisit {
 };
 
 // The social networks a profile reports, in output order.
-inline const char* const kSocialNetworks[] = {"linkedin", "twitter",  "facebook", "instagram",
-                                              "youtube",  "github",   "tiktok"};
+inline const char* const kSocialNetworks[] = {"linkedin", "twitter", "facebook", "instagram",
+                                              "youtube",  "github",  "tiktok"};
 
 struct Profile {
   std::string domain;
-  int input_index = -1;          // position in the input list, 0-based
-  std::optional<Error> error;    // set: status "failed"
+  int input_index = -1;        // position in the input list, 0-based
+  std::optional<Error> error;  // set: status "failed"
   std::string final_url;
   std::optional<Sourced> company_name;
   std::optional<Sourced> description;
-  std::vector<Sourced> emails;   // lower case, best first
-  std::vector<Phone> phones;     // best first
+  std::vector<Sourced> emails;  // lower case, best first
+  std::vector<Phone> phones;    // best first
   std::vector<Address> addresses;
   std::map<std::string, Sourced> social;  // network -> canonical profile URL
   std::optional<Sourced> company_number;
   std::optional<Sourced> vat_number;
-  std::optional<std::string> country;     // ISO 3166-1 alpha-2
+  std::optional<std::string> country;  // ISO 3166-1 alpha-2
   std::vector<PageVisit> pages;
   int64_t elapsed_ms = 0;
 

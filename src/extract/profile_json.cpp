@@ -1,9 +1,8 @@
 // Profile <-> JSON and Profile -> CSV.
 #include "extract/profile_json.h"
 
-#include <nlohmann/json.hpp>
-
 #include <array>
+#include <nlohmann/json.hpp>
 
 namespace trawl {
 namespace {
@@ -69,15 +68,18 @@ struct Reader {
 void ReadLists(Reader& r, Profile& p) {
   if (const json* a = r.Array("emails")) {
     for (const json& e : *a) {
-      if (e.is_string()) p.emails.push_back({e.get<std::string>(), {}});
-      else if (e.is_object()) p.emails.push_back({r.OptStr(e, "value").value_or(""), r.OptStr(e, "source").value_or("")});
+      if (e.is_string())
+        p.emails.push_back({e.get<std::string>(), {}});
+      else if (e.is_object())
+        p.emails.push_back({r.OptStr(e, "value").value_or(""), r.OptStr(e, "source").value_or("")});
     }
   }
   if (const json* a = r.Array("phones")) {
     for (const json& e : *a) {
       if (!e.is_object()) continue;
       p.phones.push_back({r.OptStr(e, "value").value_or(""), r.OptStr(e, "display").value_or(""),
-                          r.OptStr(e, "kind").value_or("phone"), r.OptStr(e, "source").value_or("")});
+                          r.OptStr(e, "kind").value_or("phone"),
+                          r.OptStr(e, "source").value_or("")});
     }
   }
   if (const json* a = r.Array("addresses")) {
@@ -97,8 +99,8 @@ void ReadLists(Reader& r, Profile& p) {
   if (const json* a = r.Array("pages")) {
     for (const json& e : *a) {
       if (!e.is_object()) continue;
-      p.pages.push_back({r.OptStr(e, "url").value_or(""), static_cast<int>(r.Int(e, "status")), r.Int(e, "bytes"),
-                         r.Int(e, "ms")});
+      p.pages.push_back({r.OptStr(e, "url").value_or(""), static_cast<int>(r.Int(e, "status")),
+                         r.Int(e, "bytes"), r.Int(e, "ms")});
     }
   }
 }
@@ -131,7 +133,8 @@ json ProfileToJson(const Profile& p) {
   j["domain"] = p.domain;
   j["input_index"] = p.input_index;
   j["status"] = p.ok() ? "ok" : "failed";
-  j["error"] = p.error ? json{{"code", std::string(ErrorCodeName(p.error->code))}, {"message", p.error->message}}
+  j["error"] = p.error ? json{{"code", std::string(ErrorCodeName(p.error->code))},
+                              {"message", p.error->message}}
                        : json(nullptr);
   j["final_url"] = p.final_url.empty() ? json(nullptr) : json(p.final_url);
   j["company_name"] = ValueOrNull(p.company_name);
@@ -140,13 +143,18 @@ json ProfileToJson(const Profile& p) {
   for (const auto& e : p.emails) j["emails"].push_back({{"value", e.value}, {"source", e.source}});
   j["phones"] = json::array();
   for (const auto& ph : p.phones) {
-    j["phones"].push_back({{"value", ph.value}, {"display", ph.display}, {"kind", ph.kind}, {"source", ph.source}});
+    j["phones"].push_back(
+        {{"value", ph.value}, {"display", ph.display}, {"kind", ph.kind}, {"source", ph.source}});
   }
   j["addresses"] = json::array();
   for (const auto& a : p.addresses) {
-    j["addresses"].push_back({{"street", OrNull(a.street)}, {"locality", OrNull(a.locality)},
-                              {"region", OrNull(a.region)}, {"postcode", OrNull(a.postcode)},
-                              {"country", OrNull(a.country)}, {"text", a.text}, {"source", a.source}});
+    j["addresses"].push_back({{"street", OrNull(a.street)},
+                              {"locality", OrNull(a.locality)},
+                              {"region", OrNull(a.region)},
+                              {"postcode", OrNull(a.postcode)},
+                              {"country", OrNull(a.country)},
+                              {"text", a.text},
+                              {"source", a.source}});
   }
   json social = json::object();
   for (const char* net : kSocialNetworks) {
@@ -159,7 +167,8 @@ json ProfileToJson(const Profile& p) {
   j["country"] = OrNull(p.country);
   j["pages"] = json::array();
   for (const auto& pg : p.pages) {
-    j["pages"].push_back({{"url", pg.url}, {"status", pg.status}, {"bytes", pg.bytes}, {"ms", pg.ms}});
+    j["pages"].push_back(
+        {{"url", pg.url}, {"status", pg.status}, {"bytes", pg.bytes}, {"ms", pg.ms}});
   }
   j["elapsed_ms"] = p.elapsed_ms;
   j["sources"] = {{"company_name", SourceOrNull(p.company_name)},
@@ -177,7 +186,8 @@ Result<Profile> ProfileFromJson(const json& j) {
   if (p.domain.empty() && r.error.empty()) return Fail(ErrorCode::kUsage, "profile has no domain");
   p.input_index = static_cast<int>(j.contains("input_index") ? r.Int(j, "input_index") : -1);
   if (auto e = j.find("error"); e != j.end() && e->is_object()) {
-    p.error = Error{ErrorCodeFromName(r.OptStr(*e, "code").value_or("internal")), r.OptStr(*e, "message").value_or("")};
+    p.error = Error{ErrorCodeFromName(r.OptStr(*e, "code").value_or("internal")),
+                    r.OptStr(*e, "message").value_or("")};
   } else if (r.Str("status") == "failed") {
     p.error = Error{ErrorCode::kInternal, ""};
   }
@@ -199,8 +209,10 @@ Result<Profile> ProfileFromJson(const json& j) {
 }
 
 std::string ProfileCsvHeader() {
-  std::string h = "input_index,domain,status,error_code,error_message,final_url,company_name,description,emails,"
-                  "phones,addresses";
+  std::string h =
+      "input_index,domain,status,error_code,error_message,final_url,company_name,description,"
+      "emails,"
+      "phones,addresses";
   for (const char* net : kSocialNetworks) h += std::string(",") + net;
   h += ",company_number,vat_number,country,pages,elapsed_ms\r\n";
   return h;

@@ -3,9 +3,8 @@
 // thread-safe. nlohmann stays out of profile.h to keep compile times down.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 
 #include "core/error.h"
 #include "extract/profile.h"

@@ -12,7 +12,9 @@
 namespace trawl {
 namespace {
 
-bool HostIs(std::string_view host, std::string_view domain) { return HostWithinDomain(host, domain); }
+bool HostIs(std::string_view host, std::string_view domain) {
+  return HostWithinDomain(host, domain);
+}
 
 std::vector<std::string_view> Segments(std::string_view path) {
   std::vector<std::string_view> out;
@@ -40,15 +42,70 @@ bool HandleChars(std::string_view s, std::string_view extra) {
 
 // The platforms', site builders' and template makers' own accounts.
 bool IsPlatformHandle(std::string_view handle) {
-  return In(handle, {"wix", "wixcom", "wix.com", "squarespace", "wordpress", "wordpressdotcom", "godaddy",
-                     "shopify", "weebly", "jimdo", "webflow", "elementor", "hostinger", "ionos", "1and1",
-                     "strato", "duda", "site123", "zyro", "wpengine", "themeforest", "envato", "pixelarity",
-                     "html5up", "templatemo", "bootstrap", "twbs", "getbootstrap", "fontawesome", "facebook",
-                     "twitter", "instagram", "youtube", "linkedin", "google", "github", "tiktok", "x", "jquery",
-                     "cloudflare", "vercel", "netlify", "hubspot", "mailchimp", "canva", "bluehost", "siteground",
-                     "gandi", "tailwindcss", "colorlib", "themeisle", "wpbakery", "divi", "elegantthemes",
-                     "yoast", "jetpack", "automattic", "wixstudio", "squarespacehelp", "weebly_com",
-                     "sharer", "share", "intent", "home"});
+  return In(handle, {"wix",
+                     "wixcom",
+                     "wix.com",
+                     "squarespace",
+                     "wordpress",
+                     "wordpressdotcom",
+                     "godaddy",
+                     "shopify",
+                     "weebly",
+                     "jimdo",
+                     "webflow",
+                     "elementor",
+                     "hostinger",
+                     "ionos",
+                     "1and1",
+                     "strato",
+                     "duda",
+                     "site123",
+                     "zyro",
+                     "wpengine",
+                     "themeforest",
+                     "envato",
+                     "pixelarity",
+                     "html5up",
+                     "templatemo",
+                     "bootstrap",
+                     "twbs",
+                     "getbootstrap",
+                     "fontawesome",
+                     "facebook",
+                     "twitter",
+                     "instagram",
+                     "youtube",
+                     "linkedin",
+                     "google",
+                     "github",
+                     "tiktok",
+                     "x",
+                     "jquery",
+                     "cloudflare",
+                     "vercel",
+                     "netlify",
+                     "hubspot",
+                     "mailchimp",
+                     "canva",
+                     "bluehost",
+                     "siteground",
+                     "gandi",
+                     "tailwindcss",
+                     "colorlib",
+                     "themeisle",
+                     "wpbakery",
+                     "divi",
+                     "elegantthemes",
+                     "yoast",
+                     "jetpack",
+                     "automattic",
+                     "wixstudio",
+                     "squarespacehelp",
+                     "weebly_com",
+                     "sharer",
+                     "share",
+                     "intent",
+                     "home"});
 }
 
 std::optional<SocialLink> Make(std::string network, std::string url, std::string_view handle) {
@@ -61,7 +118,8 @@ std::optional<SocialLink> Make(std::string network, std::string url, std::string
 std::optional<SocialLink> LinkedIn(const std::vector<std::string_view>& seg) {
   if (seg.size() < 2) return std::nullopt;
   std::string kind = AsciiLower(seg[0]);
-  if (!In(kind, {"company", "in", "school", "showcase"}) || !HandleChars(seg[1], "-_.%&")) return std::nullopt;
+  if (!In(kind, {"company", "in", "school", "showcase"}) || !HandleChars(seg[1], "-_.%&"))
+    return std::nullopt;
   return Make("linkedin", "https://www.linkedin.com/" + kind + "/" + std::string(seg[1]), seg[1]);
 }
 
@@ -70,15 +128,17 @@ std::optional<SocialLink> Twitter(const std::vector<std::string_view>& seg) {
   std::string_view h = seg[0];
   if (h.starts_with("@")) h.remove_prefix(1);
   std::string low = AsciiLower(h);
-  if (In(low, {"intent", "share", "home", "search", "hashtag", "i", "login", "signup", "privacy", "tos", "explore",
-               "settings", "messages", "notifications", "compose", "widgets", "widgets.js", "about", "download"})) {
+  if (In(low, {"intent", "share", "home", "search", "hashtag", "i", "login", "signup", "privacy",
+               "tos", "explore", "settings", "messages", "notifications", "compose", "widgets",
+               "widgets.js", "about", "download"})) {
     return std::nullopt;
   }
   if (h.size() > 15 || !HandleChars(h, "_")) return std::nullopt;
   return Make("twitter", "https://twitter.com/" + std::string(h), h);
 }
 
-std::optional<SocialLink> Facebook(const std::vector<std::string_view>& seg, std::string_view query) {
+std::optional<SocialLink> Facebook(const std::vector<std::string_view>& seg,
+                                   std::string_view query) {
   if (seg.empty()) return std::nullopt;
   std::string first = AsciiLower(seg[0]);
   if (first == "profile.php") {
@@ -90,18 +150,24 @@ std::optional<SocialLink> Facebook(const std::vector<std::string_view>& seg, std
     return Make("facebook", "https://www.facebook.com/profile.php?id=" + std::string(id), id);
   }
   if (In(first, {"p", "groups", "pg"}) && seg.size() >= 2) {
-    return Make("facebook", "https://www.facebook.com/" + first + "/" + std::string(seg[1]), seg[1]);
-  }
-  if (In(first, {"pages", "people"}) && seg.size() >= 3) {
-    return Make("facebook",
-                "https://www.facebook.com/" + first + "/" + std::string(seg[1]) + "/" + std::string(seg[2]),
+    return Make("facebook", "https://www.facebook.com/" + first + "/" + std::string(seg[1]),
                 seg[1]);
   }
-  if (In(first, {"sharer", "sharer.php", "share.php", "share", "dialog", "plugins", "tr", "hashtag", "watch",
-                 "policy", "policies", "policy.php", "legal", "help", "login", "login.php", "privacy", "photo.php",
-                 "photo", "photos", "story.php", "permalink.php", "home.php", "business", "ads", "marketplace",
-                 "gaming", "settings", "events", "pages", "people", "groups", "p", "l.php", "video.php", "reel",
-                 "media", "notes", "terms", "cookies", "about", "careers", "fundraisers", "search", "watch.php"})) {
+  if (In(first, {"pages", "people"}) && seg.size() >= 3) {
+    return Make(
+        "facebook",
+        "https://www.facebook.com/" + first + "/" + std::string(seg[1]) + "/" + std::string(seg[2]),
+        seg[1]);
+  }
+  if (In(first,
+         {"sharer",      "sharer.php",  "share.php", "share",         "dialog",    "plugins",
+          "tr",          "hashtag",     "watch",     "policy",        "policies",  "policy.php",
+          "legal",       "help",        "login",     "login.php",     "privacy",   "photo.php",
+          "photo",       "photos",      "story.php", "permalink.php", "home.php",  "business",
+          "ads",         "marketplace", "gaming",    "settings",      "events",    "pages",
+          "people",      "groups",      "p",         "l.php",         "video.php", "reel",
+          "media",       "notes",       "terms",     "cookies",       "about",     "careers",
+          "fundraisers", "search",      "watch.php"})) {
     return std::nullopt;
   }
   if (!HandleChars(seg[0], ".-_")) return std::nullopt;
@@ -111,8 +177,8 @@ std::optional<SocialLink> Facebook(const std::vector<std::string_view>& seg, std
 std::optional<SocialLink> Instagram(const std::vector<std::string_view>& seg) {
   if (seg.empty()) return std::nullopt;
   std::string first = AsciiLower(seg[0]);
-  if (In(first, {"p", "reel", "reels", "explore", "stories", "accounts", "tv", "direct", "about", "legal",
-                 "developer", "web", "share", "sharer", "embed", "embed.js"}) ||
+  if (In(first, {"p", "reel", "reels", "explore", "stories", "accounts", "tv", "direct", "about",
+                 "legal", "developer", "web", "share", "sharer", "embed", "embed.js"}) ||
       seg[0].size() > 30 || !HandleChars(seg[0], "._")) {
     return std::nullopt;
   }
@@ -129,9 +195,31 @@ std::optional<SocialLink> YouTube(const std::vector<std::string_view>& seg) {
   if (seg[0].starts_with("@") && HandleChars(seg[0].substr(1), "-_.")) {
     return Make("youtube", "https://www.youtube.com/" + std::string(seg[0]), seg[0]);
   }
-  if (In(first, {"watch", "embed", "results", "playlist", "feed", "shorts", "t", "about", "howyoutubeworks",
-                 "redirect", "premium", "kids", "live", "v", "subscription_center", "iframe_api", "player_api",
-                 "s", "yt", "gaming", "account", "signin", "logout", "upload", "attribution_link"}) ||
+  if (In(first, {"watch",
+                 "embed",
+                 "results",
+                 "playlist",
+                 "feed",
+                 "shorts",
+                 "t",
+                 "about",
+                 "howyoutubeworks",
+                 "redirect",
+                 "premium",
+                 "kids",
+                 "live",
+                 "v",
+                 "subscription_center",
+                 "iframe_api",
+                 "player_api",
+                 "s",
+                 "yt",
+                 "gaming",
+                 "account",
+                 "signin",
+                 "logout",
+                 "upload",
+                 "attribution_link"}) ||
       !HandleChars(seg[0], "-_.")) {
     return std::nullopt;
   }
@@ -142,10 +230,13 @@ std::optional<SocialLink> GitHub(const std::vector<std::string_view>& seg) {
   if (seg.empty()) return std::nullopt;
   std::string first = AsciiLower(seg[0]);
   std::string_view user = seg[0];
-  if (first == "orgs" && seg.size() >= 2) user = seg[1];
-  else if (In(first, {"about", "features", "pricing", "login", "join", "sponsors", "site", "security", "topics",
-                      "marketplace", "explore", "settings", "enterprise", "collections", "trending", "readme",
-                      "contact", "apps", "orgs", "customer-stories", "team", "home", "new", "notifications"})) {
+  if (first == "orgs" && seg.size() >= 2)
+    user = seg[1];
+  else if (In(first, {"about",    "features", "pricing",    "login",        "join",
+                      "sponsors", "site",     "security",   "topics",       "marketplace",
+                      "explore",  "settings", "enterprise", "collections",  "trending",
+                      "readme",   "contact",  "apps",       "orgs",         "customer-stories",
+                      "team",     "home",     "new",        "notifications"})) {
     return std::nullopt;
   }
   if (!HandleChars(user, "-")) return std::nullopt;
@@ -153,7 +244,8 @@ std::optional<SocialLink> GitHub(const std::vector<std::string_view>& seg) {
 }
 
 std::optional<SocialLink> TikTok(const std::vector<std::string_view>& seg) {
-  if (seg.empty() || !seg[0].starts_with("@") || !HandleChars(seg[0].substr(1), "._")) return std::nullopt;
+  if (seg.empty() || !seg[0].starts_with("@") || !HandleChars(seg[0].substr(1), "._"))
+    return std::nullopt;
   return Make("tiktok", "https://www.tiktok.com/" + std::string(seg[0]), seg[0]);
 }
 
@@ -170,7 +262,8 @@ int Resemblance(std::string_view handle, std::string_view name) {
   std::string h = Alnum(handle), n = Alnum(name);
   if (h.size() < 3 || n.size() < 3) return 0;
   if (h == n) return 3;
-  if ((n.size() >= 4 && h.find(n) != std::string::npos) || (h.size() >= 4 && n.find(h) != std::string::npos)) {
+  if ((n.size() >= 4 && h.find(n) != std::string::npos) ||
+      (h.size() >= 4 && n.find(h) != std::string::npos)) {
     return 2;
   }
   size_t p = 0;
@@ -189,10 +282,11 @@ std::string DomainLabel(std::string_view domain) {
 // before reading the host (tabs/newlines dropped, percent escapes, non-ASCII
 // bytes) is never ruled out here.
 bool CannotBeSocial(std::string_view url) {
-  static constexpr std::string_view kLabels[] = {"linkedin", "twitter", "x",      "facebook", "fb",
+  static constexpr std::string_view kLabels[] = {"linkedin",  "twitter", "x",      "facebook", "fb",
                                                  "instagram", "youtube", "github", "tiktok"};
   for (char c : url) {
-    if (c == '\t' || c == '\n' || c == '\r' || c == '%' || static_cast<unsigned char>(c) >= 0x80) return false;
+    if (c == '\t' || c == '\n' || c == '\r' || c == '%' || static_cast<unsigned char>(c) >= 0x80)
+      return false;
   }
   auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
   for (size_t dot = url.find('.'); dot != std::string_view::npos; dot = url.find('.', dot + 1)) {
@@ -203,7 +297,8 @@ bool CannotBeSocial(std::string_view url) {
     for (std::string_view label : kLabels) {
       if (dot < label.size()) continue;
       std::string_view before = url.substr(dot - label.size(), label.size());
-      if (std::equal(before.begin(), before.end(), label.begin(), [&](char a, char b) { return lower(a) == b; })) {
+      if (std::equal(before.begin(), before.end(), label.begin(),
+                     [&](char a, char b) { return lower(a) == b; })) {
         return false;
       }
     }
@@ -276,7 +371,8 @@ std::vector<SocialCandidate> ExtractSocial(const Document& doc, const std::vecto
 }
 
 std::map<std::string, Sourced> ChooseSocial(const std::vector<SocialCandidate>& candidates,
-                                            std::string_view own_domain, std::string_view company_name,
+                                            std::string_view own_domain,
+                                            std::string_view company_name,
                                             const std::vector<std::string>& designer_domains) {
   struct Tally {
     const SocialCandidate* first = nullptr;
@@ -286,11 +382,13 @@ std::map<std::string, Sourced> ChooseSocial(const std::vector<SocialCandidate>& 
     size_t order = 0;
   };
   std::string label = DomainLabel(own_domain);
-  std::map<std::string, std::vector<std::pair<std::string, Tally>>> by_network;  // network -> (lower url, tally)
+  std::map<std::string, std::vector<std::pair<std::string, Tally>>>
+      by_network;  // network -> (lower url, tally)
   for (size_t i = 0; i < candidates.size(); ++i) {
     const SocialCandidate& c = candidates[i];
     bool designer = false;
-    for (const std::string& d : designer_domains) designer = designer || Resemblance(c.link.handle, DomainLabel(d)) >= 2;
+    for (const std::string& d : designer_domains)
+      designer = designer || Resemblance(c.link.handle, DomainLabel(d)) >= 2;
     if (designer) continue;
     auto& list = by_network[c.link.network];
     std::string key = AsciiLower(c.link.url);
@@ -299,7 +397,8 @@ std::map<std::string, Sourced> ChooseSocial(const std::vector<SocialCandidate>& 
       Tally t;
       t.first = &c;
       t.order = i;
-      t.score = std::max(Resemblance(c.link.handle, label), Resemblance(c.link.handle, company_name));
+      t.score =
+          std::max(Resemblance(c.link.handle, label), Resemblance(c.link.handle, company_name));
       list.emplace_back(key, t);
       it = list.end() - 1;
     }

@@ -6,9 +6,9 @@
 // fragment, no trailing slash, no query, and these hosts:
 //   https://www.linkedin.com/company/<slug>   (also /in/, /school/, /showcase/)
 //   https://twitter.com/<handle>              (x.com links become twitter.com)
-//   https://www.facebook.com/<page>           (also /p/<x>, /pages/<x>/<id>, /groups/<x>, /people/<x>/<id>)
-//   https://www.facebook.com/profile.php?id=<n>  -- the one kept query: without it the link names no one
-//   https://www.instagram.com/<handle>
+//   https://www.facebook.com/<page>           (also /p/<x>, /pages/<x>/<id>, /groups/<x>,
+//   /people/<x>/<id>) https://www.facebook.com/profile.php?id=<n>  -- the one kept query: without
+//   it the link names no one https://www.instagram.com/<handle>
 //   https://www.youtube.com/<@handle|channel/ID|c/name|user/name|name>
 //   https://github.com/<user>
 //   https://www.tiktok.com/@<handle>
@@ -41,8 +41,8 @@ std::optional<SocialLink> CanonicalSocialUrl(std::string_view url);
 
 struct SocialCandidate {
   SocialLink link;
-  std::string source;     // page URL
-  bool prominent = false; // in footer/header/nav, or JSON-LD sameAs
+  std::string source;      // page URL
+  bool prominent = false;  // in footer/header/nav, or JSON-LD sameAs
 };
 
 // Profile links of one page. Links inside a designer credit, or pointing at a
@@ -55,7 +55,8 @@ std::vector<SocialCandidate> ExtractSocial(const Document& doc, const std::vecto
 // most frequent, then the first seen. `designer_domains` (registrable) drops
 // accounts named like a designer's site found on any page.
 std::map<std::string, Sourced> ChooseSocial(const std::vector<SocialCandidate>& candidates,
-                                            std::string_view own_domain, std::string_view company_name,
+                                            std::string_view own_domain,
+                                            std::string_view company_name,
                                             const std::vector<std::string>& designer_domains);
 
 }  // namespace trawl

@@ -81,7 +81,8 @@ bool FrVatCheck(std::string_view body) {
 }
 
 bool NlVatCheck(std::string_view body) {
-  if (body.size() != 12 || body[9] != 'B' || !AllDigits(body.substr(0, 9)) || !AllDigits(body.substr(10))) {
+  if (body.size() != 12 || body[9] != 'B' || !AllDigits(body.substr(0, 9)) ||
+      !AllDigits(body.substr(10))) {
     return false;
   }
   int sum = 0;
@@ -96,7 +97,8 @@ bool IeVatCheck(std::string_view body) {
   if (b.size() == 8 && (IsUpper(b[1]) || b[1] == '+' || b[1] == '*')) {
     b = "0" + b.substr(2, 5) + b.substr(0, 1) + b.substr(7, 1);
   }
-  if ((b.size() != 8 && b.size() != 9) || !AllDigits(std::string_view(b).substr(0, 7)) || !IsUpper(b[7])) {
+  if ((b.size() != 8 && b.size() != 9) || !AllDigits(std::string_view(b).substr(0, 7)) ||
+      !IsUpper(b[7])) {
     return false;
   }
   int sum = 0;
@@ -117,7 +119,8 @@ bool IeVatCheck(std::string_view body) {
 
 bool EsCifCheck(std::string_view body) {
   static constexpr std::string_view kOrgLetters = "ABCDEFGHJNPQRSUVW";
-  if (body.size() != 9 || kOrgLetters.find(body[0]) == std::string_view::npos || !AllDigits(body.substr(1, 7))) {
+  if (body.size() != 9 || kOrgLetters.find(body[0]) == std::string_view::npos ||
+      !AllDigits(body.substr(1, 7))) {
     return false;
   }
   int sum = 0;
@@ -135,10 +138,12 @@ bool EsVatCheck(std::string_view body) {
   char first = body[0];
   if (first >= '0' && first <= '9') return DniCheck(body.substr(0, 8), body[8]);
   if (first == 'X' || first == 'Y' || first == 'Z') {
-    std::string digits = std::string(1, static_cast<char>('0' + (first - 'X'))) + std::string(body.substr(1, 7));
+    std::string digits =
+        std::string(1, static_cast<char>('0' + (first - 'X'))) + std::string(body.substr(1, 7));
     return DniCheck(digits, body[8]);
   }
-  if (first == 'K' || first == 'L' || first == 'M') return DniCheck("0" + std::string(body.substr(1, 7)), body[8]);
+  if (first == 'K' || first == 'L' || first == 'M')
+    return DniCheck("0" + std::string(body.substr(1, 7)), body[8]);
   return EsCifCheck(body);
 }
 

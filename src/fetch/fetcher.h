@@ -24,16 +24,16 @@ class FetchMetrics;  // fetch/fetch_metrics.h
 
 struct FetchOptions {
   std::string user_agent = "trawl/0.1 (+https://trawl.example/bot)";
-  std::string proxy;                     // curl proxy URL; empty: none
-  std::vector<std::string> connect_to;   // curl CURLOPT_CONNECT_TO entries
-  std::vector<std::string> resolve;      // curl CURLOPT_RESOLVE entries
-  bool allow_private = false;            // lift the address guard
+  std::string proxy;                    // curl proxy URL; empty: none
+  std::vector<std::string> connect_to;  // curl CURLOPT_CONNECT_TO entries
+  std::vector<std::string> resolve;     // curl CURLOPT_RESOLVE entries
+  bool allow_private = false;           // lift the address guard
   int64_t connect_timeout_ms = 10'000;
-  int64_t timeout_ms = 30'000;           // whole request, headers to last byte
-  int64_t max_body_bytes = 5 << 20;      // decoded bytes; beyond: too_large
-  int per_host = 2;                      // requests in flight per host
-  int64_t per_host_delay_ms = 0;         // minimum gap between request starts per host
-  int max_connections = 256;             // curl's total connection cap
+  int64_t timeout_ms = 30'000;       // whole request, headers to last byte
+  int64_t max_body_bytes = 5 << 20;  // decoded bytes; beyond: too_large
+  int per_host = 2;                  // requests in flight per host
+  int64_t per_host_delay_ms = 0;     // minimum gap between request starts per host
+  int max_connections = 256;         // curl's total connection cap
   // Let libcurl undo Content-Encoding for every request. Off: pages are
   // decoded by ContentDecoder (fetch/content_decoder.h; the same bodies and
   // errors, less CPU). On: the reference the decoder is tested against.
@@ -45,21 +45,21 @@ struct FetchOptions {
 
 struct FetchRequest {
   std::string url;
-  bool html_only = false;          // abort early on a non-HTML Content-Type (no_html)
-  bool truncate_at_cap = false;    // keep the first max_body bytes instead of failing
-  int64_t max_body_bytes = 0;      // 0: FetchOptions::max_body_bytes
-  bool follow_redirects = false;   // let curl follow (robots.txt); pages follow by hand
+  bool html_only = false;         // abort early on a non-HTML Content-Type (no_html)
+  bool truncate_at_cap = false;   // keep the first max_body bytes instead of failing
+  int64_t max_body_bytes = 0;     // 0: FetchOptions::max_body_bytes
+  bool follow_redirects = false;  // let curl follow (robots.txt); pages follow by hand
 };
 
 struct FetchResponse {
-  std::string url;            // the URL fetched (after curl's redirects, if followed)
-  int status = 0;             // HTTP status; 0 when no response
-  std::string content_type;   // lower case, parameters kept
-  std::string location;       // absolute redirect target for 3xx, else empty
-  std::string body;           // decoded bytes (gzip/deflate/br undone)
-  bool truncated = false;     // body cut at the cap (truncate_at_cap)
-  int64_t ms = 0;             // wall time from start of transfer
-  std::optional<Error> error; // transport-level failure; status may still be set
+  std::string url;             // the URL fetched (after curl's redirects, if followed)
+  int status = 0;              // HTTP status; 0 when no response
+  std::string content_type;    // lower case, parameters kept
+  std::string location;        // absolute redirect target for 3xx, else empty
+  std::string body;            // decoded bytes (gzip/deflate/br undone)
+  bool truncated = false;      // body cut at the cap (truncate_at_cap)
+  int64_t ms = 0;              // wall time from start of transfer
+  std::optional<Error> error;  // transport-level failure; status may still be set
 };
 
 class Fetcher {

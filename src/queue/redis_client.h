@@ -30,8 +30,8 @@ inline constexpr const char* kDefaultRedisUrl = "redis://127.0.0.1:6379/0";
 struct RedisConfig {
   std::string host = "127.0.0.1";
   int port = 6379;
-  std::string password;   // "" for none
-  std::string username;   // Redis 6 ACL user; "" for the default user
+  std::string password;  // "" for none
+  std::string username;  // Redis 6 ACL user; "" for the default user
   int db = 0;
   std::string prefix = "trawl:";  // every key starts with it
   int connect_timeout_ms = 2000;
@@ -48,8 +48,8 @@ std::string RedactRedisUrl(const RedisConfig& config);
 struct RedisReply {
   enum class Type { kNil, kString, kStatus, kInteger, kArray, kError };
   Type type = Type::kNil;
-  std::string str;        // kString, kStatus, kError
-  int64_t integer = 0;    // kInteger
+  std::string str;                   // kString, kStatus, kError
+  int64_t integer = 0;               // kInteger
   std::vector<RedisReply> elements;  // kArray
 
   bool is_nil() const { return type == Type::kNil; }

@@ -6,9 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "queue/redis_client.h"
-
 #include "core/text.h"
+#include "queue/redis_client.h"
 
 namespace trawl {
 namespace {

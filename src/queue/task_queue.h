@@ -46,19 +46,19 @@
 namespace trawl {
 
 struct QueuedTask {
-  std::string entry_id;   // stream entry id in `tasks`
+  std::string entry_id;  // stream entry id in `tasks`
   std::string job_id;
   std::string domain;
   int input_index = 0;
-  int attempt = 1;        // deliveries of this (job, domain) so far, this one included
-  std::string last_error_code;     // from an earlier attempt, "" if none
+  int attempt = 1;              // deliveries of this (job, domain) so far, this one included
+  std::string last_error_code;  // from an earlier attempt, "" if none
   std::string last_error_message;
 };
 
 // A job as Redis holds it (hash job:<id>).
 struct QueueJob {
   std::string id;
-  std::string status;     // a JobStatus word (core/states.h)
+  std::string status;  // a JobStatus word (core/states.h)
   std::string mode;
   int64_t total = 0;
   int64_t completed = 0;
@@ -72,9 +72,9 @@ struct QueueJob {
 
 // What Complete/DeadLetter did.
 struct CompleteResult {
-  bool counted = false;        // false: the domain was already counted (a repeat delivery)
-  bool job_finished = false;   // this call turned the job completed
-  int64_t completed = 0;       // the job's counters after the call
+  bool counted = false;       // false: the domain was already counted (a repeat delivery)
+  bool job_finished = false;  // this call turned the job completed
+  int64_t completed = 0;      // the job's counters after the call
   int64_t failed = 0;
   int64_t total = 0;
 };
@@ -86,7 +86,7 @@ struct WorkerBeat {
   int64_t pid = 0;
   int64_t started_at_ms = 0;
   int64_t last_beat_ms = 0;
-  int64_t processed = 0;   // domains finished (ok or failed) since start
+  int64_t processed = 0;  // domains finished (ok or failed) since start
   int64_t failed = 0;
   int64_t in_flight = 0;
   double cpu_percent = 0;  // over the last heartbeat interval, 100 = one core
@@ -99,10 +99,10 @@ struct WorkerBeat {
 };
 
 struct QueueCounts {
-  int64_t depth = 0;     // tasks waiting: undelivered entries + delayed retries
-  int64_t pending = 0;   // delivered, not yet acknowledged
-  int64_t delayed = 0;   // waiting for their retry time (part of depth)
-  int64_t dead = 0;      // entries in the dead-letter stream
+  int64_t depth = 0;    // tasks waiting: undelivered entries + delayed retries
+  int64_t pending = 0;  // delivered, not yet acknowledged
+  int64_t delayed = 0;  // waiting for their retry time (part of depth)
+  int64_t dead = 0;     // entries in the dead-letter stream
 };
 
 class TaskQueue {

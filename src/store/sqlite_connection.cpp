@@ -6,8 +6,8 @@
 
 #include <charconv>
 #include <chrono>
-#include <thread>
 #include <cstring>
+#include <thread>
 
 namespace trawl {
 namespace {

@@ -53,23 +53,23 @@ struct JobRecord {
   std::string fallback_reason;      // why a parallel request ran embedded; "" if not
   // The completion webhook (options.webhook_url; src/api/webhook.h). Read
   // only: CreateJob takes the URL from options_json, the sender the rest.
-  std::string webhook_url;              // "" none
+  std::string webhook_url;  // "" none
   // The webhook's WebhookState word.
   std::string webhook_status = ToString(WebhookState::kNone);
-  int webhook_attempts = 0;             // POSTs made for the current completion
-  int64_t webhook_next_at_ms = 0;       // due time of the next attempt (pending)
-  std::string webhook_last_error;       // "" until an attempt failed
+  int webhook_attempts = 0;        // POSTs made for the current completion
+  int64_t webhook_next_at_ms = 0;  // due time of the next attempt (pending)
+  std::string webhook_last_error;  // "" until an attempt failed
   std::optional<int64_t> webhook_delivered_at_ms;
 };
 
 struct TaskRecord {
   std::string job_id;
   std::string domain;
-  int input_index = 0;            // position in the job's domain list
+  int input_index = 0;  // position in the job's domain list
   // The task's TaskState word.
   std::string state = ToString(TaskState::kPending);
-  int attempts = 0;               // times handed to a runner
-  std::string error_code;         // "" unless failed
+  int attempts = 0;        // times handed to a runner
+  std::string error_code;  // "" unless failed
   std::string error_message;
   std::optional<int64_t> started_at_ms;
   std::optional<int64_t> finished_at_ms;

@@ -82,16 +82,15 @@ int MonitorFleet(const MonitorOptions& o, const std::atomic<int>& stop) {
   }
   TaskQueue queue(o.redis);
   Outage outage("redis");
-  LogLine(stdout,
-          fmt::format("monitoring workers on {} every {} s{}", RedactRedisUrl(o.redis), o.interval_s,
-                      o.duration_s > 0 ? fmt::format(" for {} s", o.duration_s) : " (Ctrl+C to stop)"));
+  LogLine(
+      stdout,
+      fmt::format("monitoring workers on {} every {} s{}", RedactRedisUrl(o.redis), o.interval_s,
+                  o.duration_s > 0 ? fmt::format(" for {} s", o.duration_s) : " (Ctrl+C to stop)"));
   using Clock = std::chrono::steady_clock;
   auto start = Clock::now();
   auto end = start + std::chrono::milliseconds(static_cast<int64_t>(o.duration_s * 1000));
   auto interval = std::chrono::milliseconds(static_cast<int64_t>(o.interval_s * 1000));
-  auto stopped = [&] {
-    return stop.load() > 0 || (o.duration_s > 0 && Clock::now() >= end);
-  };
+  auto stopped = [&] { return stop.load() > 0 || (o.duration_s > 0 && Clock::now() >= end); };
   int64_t samples = 0;
   Sample peak;
   for (auto next = start; !stopped(); next += interval) {

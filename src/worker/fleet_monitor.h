@@ -15,7 +15,7 @@ struct MonitorOptions {
   RedisConfig redis;
   double duration_s = 0;  // 0: until `stop`
   double interval_s = 2;
-  std::string csv_path;   // "": no CSV
+  std::string csv_path;  // "": no CSV
 };
 
 // Samples until `stop` is non-zero or the duration is over; Redis being away

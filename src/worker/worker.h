@@ -23,15 +23,15 @@ namespace trawl {
 
 struct WorkerOptions {
   RedisConfig redis;
-  std::string db_url;                 // store URL (store.h)
-  CrawlOptions crawl;                 // crawl.concurrency = domains in flight
-  std::string id;                     // "" → "<host>-<pid>-<random>"
-  int64_t max_tasks = 0;              // exit after this many domains (0: never)
-  int64_t visibility_ms = 60'000;     // idle time after which a task is reclaimed
+  std::string db_url;              // store URL (store.h)
+  CrawlOptions crawl;              // crawl.concurrency = domains in flight
+  std::string id;                  // "" → "<host>-<pid>-<random>"
+  int64_t max_tasks = 0;           // exit after this many domains (0: never)
+  int64_t visibility_ms = 60'000;  // idle time after which a task is reclaimed
   int64_t heartbeat_ms = 2'000;
-  int64_t grace_ms = 30'000;          // after RequestStop
-  int64_t retry_base_ms = 2'000;      // first retry delay; doubles per attempt
-  bool noop = false;                  // benchmark: complete tasks without crawling or storing
+  int64_t grace_ms = 30'000;      // after RequestStop
+  int64_t retry_base_ms = 2'000;  // first retry delay; doubles per attempt
+  bool noop = false;              // benchmark: complete tasks without crawling or storing
 };
 
 class Worker {

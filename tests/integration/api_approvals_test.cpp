@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "api/client.h"
-#include "process_util.h"
 #include "api_call_util.h"
 #include "child_util.h"
+#include "process_util.h"
 #include "serve_util.h"
 #include "store/store.h"
 
@@ -27,9 +27,6 @@ using nlohmann::json;
 
 Call Review(ApiClient& c, const json& body) { return Post(c, "/api/approvals", body.dump()); }
 
-
-
-
 // Polls the status until the job is completed or cancelled.
 
 std::vector<std::string> Domains(const json& list, const char* key = "domain") {
@@ -37,7 +34,6 @@ std::vector<std::string> Domains(const json& list, const char* key = "domain") {
   for (const auto& item : list) out.push_back(item.value(key, ""));
   return out;
 }
-
 
 // Submits an embedded review job for `domains` and waits for it to finish.
 std::string RunEmbeddedJob(ApiClient& client, const std::vector<std::string>& domains) {
@@ -61,7 +57,6 @@ json ReviewSnapshot(ApiClient& client, const std::string& id) {
   }
   return out;
 }
-
 
 const char* const kJobKeys[] = {
     "job_id",         "status",     "mode",       "total",       "completed",

@@ -10,7 +10,6 @@ namespace trawl::testing {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-
 Call Send(ApiClient& client, const std::string& method, const std::string& path,
           const std::string& body) {
   Call call;
@@ -63,9 +62,11 @@ std::vector<std::string> FarmFlags(const FarmProcess& farm) {
 }
 
 std::vector<std::string> EmbeddedServeArgs(const TempDir& dir, std::vector<std::string> extra) {
-  std::vector<std::string> args = {"serve", "--port", "0", "--db", dir.File("trawl.db"), "--redis", ""};
+  std::vector<std::string> args = {"serve",   "--port", "0", "--db", dir.File("trawl.db"),
+                                   "--redis", ""};
   if (extra.empty()) {
-    extra = {"--allow-private", "--connect-to", "::127.0.0.1:" + std::to_string(FreeLoopbackPort())};
+    extra = {"--allow-private", "--connect-to",
+             "::127.0.0.1:" + std::to_string(FreeLoopbackPort())};
   }
   args.insert(args.end(), extra.begin(), extra.end());
   return args;

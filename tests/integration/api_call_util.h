@@ -3,10 +3,9 @@
 // finish. Failures to get any answer are reported as test failures.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "api/client.h"
 #include "process_util.h"
@@ -15,10 +14,10 @@
 namespace trawl::testing {
 
 struct Call {
-  int status = 0;           // 0: no answer
-  nlohmann::json body;      // null when the body is not JSON
+  int status = 0;       // 0: no answer
+  nlohmann::json body;  // null when the body is not JSON
   std::string raw;
-  std::string allow;        // the Allow header
+  std::string allow;  // the Allow header
 };
 
 Call Send(ApiClient& client, const std::string& method, const std::string& path,

@@ -3,13 +3,12 @@
 // answered without the token. Requests go over real HTTP with libcurl, which
 // lets the test send the Origin and preflight headers a browser would.
 #include <curl/curl.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cctype>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "api_call_util.h"
 #include "serve_util.h"
@@ -28,7 +27,8 @@ size_t KeepHeader(char* data, size_t size, size_t n, void* out) {
 }
 size_t DropBody(char*, size_t size, size_t n, void*) { return size * n; }
 
-HttpReply Request(const std::string& method, const std::string& url, const std::vector<std::string>& headers) {
+HttpReply Request(const std::string& method, const std::string& url,
+                  const std::vector<std::string>& headers) {
   HttpReply reply;
   CURL* curl = curl_easy_init();
   curl_slist* list = nullptr;
@@ -40,7 +40,8 @@ HttpReply Request(const std::string& method, const std::string& url, const std::
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply.headers);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, DropBody);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
-  if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
+  if (curl_easy_perform(curl) == CURLE_OK)
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
   curl_slist_free_all(list);
   curl_easy_cleanup(curl);
   std::transform(reply.headers.begin(), reply.headers.end(), reply.headers.begin(),
@@ -73,11 +74,13 @@ TEST(ApiCors, OnlyTheNamedOriginIsAllowedAndItsPreflightNeedsNoToken) {
   ASSERT_SERVING(server);
   std::string health = server.url() + "/api/health";
 
-  HttpReply ok = Request("GET", health, {"Origin: http://ui.example", "Authorization: Bearer s3cret"});
+  HttpReply ok =
+      Request("GET", health, {"Origin: http://ui.example", "Authorization: Bearer s3cret"});
   EXPECT_EQ(ok.status, 200);
   EXPECT_TRUE(Has(ok, "access-control-allow-origin: http://ui.example\r\n")) << ok.headers;
 
-  HttpReply other = Request("GET", health, {"Origin: http://evil.example", "Authorization: Bearer s3cret"});
+  HttpReply other =
+      Request("GET", health, {"Origin: http://evil.example", "Authorization: Bearer s3cret"});
   EXPECT_EQ(other.status, 200);
   EXPECT_FALSE(Has(other, "access-control-allow-origin")) << other.headers;
 

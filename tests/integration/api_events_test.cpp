@@ -21,9 +21,9 @@
 #include "child_util.h"
 #include "process_util.h"
 #include "queue/redis_client.h"
+#include "serve_util.h"
 #include "servers/redis_server.h"
 #include "servers/require.h"
-#include "serve_util.h"
 
 namespace trawl::testing {
 namespace {
@@ -334,7 +334,8 @@ TEST(ApiEvents, AParallelJobStreamsProgressFromTheWorkersThroughRedis) {
   ASSERT_GT(farm.port(), 0);
   TempDir dir;
   std::string db = dir.File("trawl.db");
-  std::vector<std::string> serve_args = {"serve", "--port", "0", "--redis", redis.url(), "--db", db};
+  std::vector<std::string> serve_args = {"serve",     "--port", "0", "--redis",
+                                         redis.url(), "--db",   db};
   for (auto& f : FarmFlags(farm)) serve_args.push_back(f);
   ServeProcess server(serve_args);
   ASSERT_SERVING(server);
@@ -368,8 +369,8 @@ TEST(ApiEvents, AParallelJobStreamsProgressFromTheWorkersThroughRedis) {
     std::lock_guard lock(id_mu);
     *id = submit.body["job_id"];
   }
-  std::vector<std::string> worker = {TrawlBinary(), "worker", "--redis", redis.url(), "--db", db,
-                                     "--concurrency", "4"};
+  std::vector<std::string> worker = {TrawlBinary(), "worker", "--redis",       redis.url(),
+                                     "--db",        db,       "--concurrency", "4"};
   for (auto& f : FarmFlags(farm)) worker.push_back(f);
   BackgroundProcess worker_process(worker, dir.File("worker.log"));
 

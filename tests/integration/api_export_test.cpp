@@ -24,8 +24,6 @@ namespace {
 
 using nlohmann::json;
 
-
-
 // One GET with its headers; a test failure when no answer came.
 ApiReply Fetch(ApiClient& client, const std::string& path) {
   auto reply = client.Get(path);
@@ -170,13 +168,12 @@ TEST(ApiExport, EveryFormatShowsTheReviewedProfilesInInputOrder) {
 
   // Approve two, one with an edit that CSV has to quote.
   const std::string edited_name = "Exported, \"Edited\" Ltd";
-  Call approve =
-      Post(client, "/api/approvals",
-           json{{"job_id", id},
-                {"action", "approve"},
-                {"domains", {"bulk-1.test", "bulk-3.test"}},
-                {"edits", {{"bulk-3.test", {{"company_name", edited_name}}}}}}
-               .dump());
+  Call approve = Post(client, "/api/approvals",
+                      json{{"job_id", id},
+                           {"action", "approve"},
+                           {"domains", {"bulk-1.test", "bulk-3.test"}},
+                           {"edits", {{"bulk-3.test", {{"company_name", edited_name}}}}}}
+                          .dump());
   ASSERT_EQ(approve.status, 200) << approve.raw;
   ASSERT_EQ(approve.body["updated"], 2) << approve.raw;
 
@@ -188,7 +185,8 @@ TEST(ApiExport, EveryFormatShowsTheReviewedProfilesInInputOrder) {
   const std::string base = "/api/jobs/" + id + "/results";
 
   // JSON lines (the default format).
-  for (const std::string& path : {base, base + "?format=jsonl", base + "?format=jsonl&approved=0"}) {
+  for (const std::string& path :
+       {base, base + "?format=jsonl", base + "?format=jsonl&approved=0"}) {
     ApiReply jsonl = Fetch(client, path);
     ASSERT_EQ(jsonl.status, 200) << path << " → " << jsonl.body.substr(0, 300);
     EXPECT_TRUE(jsonl.Header("Content-Type").starts_with("application/x-ndjson"))
@@ -247,8 +245,8 @@ TEST(ApiExport, EveryFormatShowsTheReviewedProfilesInInputOrder) {
   ASSERT_EQ(approved.size(), 2u);
   EXPECT_EQ(approved[0], expected[1]);
   EXPECT_EQ(approved[1], expected[3]);
-  json approved_array = json::parse(Fetch(client, base + "?format=json&approved=1").body, nullptr,
-                                    false);
+  json approved_array =
+      json::parse(Fetch(client, base + "?format=json&approved=1").body, nullptr, false);
   EXPECT_EQ(approved_array, json::array({expected[1], expected[3]}));
   std::vector<std::vector<std::string>> approved_rows =
       ParseCsv(Fetch(client, base + "?format=csv&approved=1").body);
@@ -260,10 +258,10 @@ TEST(ApiExport, EveryFormatShowsTheReviewedProfilesInInputOrder) {
   Call reject_all = Post(client, "/api/approvals",
                          json{{"job_id", id}, {"action", "reject"}, {"domains", "all"}}.dump());
   ASSERT_EQ(reject_all.status, 200) << reject_all.raw;
-  Call unapprove = Post(
-      client, "/api/approvals",
-      json{{"job_id", id}, {"action", "reject"}, {"domains", {"bulk-1.test", "bulk-3.test"}}}
-          .dump());
+  Call unapprove =
+      Post(client, "/api/approvals",
+           json{{"job_id", id}, {"action", "reject"}, {"domains", {"bulk-1.test", "bulk-3.test"}}}
+               .dump());
   ASSERT_EQ(unapprove.status, 200) << unapprove.raw;
   ApiReply none = Fetch(client, base + "?format=json&approved=1");
   ASSERT_EQ(none.status, 200);
@@ -304,9 +302,9 @@ TEST(ApiExport, EveryFormatShowsTheReviewedProfilesInInputOrder) {
 
 TEST(ApiExport, NeedsTheTokenWhenTheServerHasOne) {
   TempDir dir;
-  ServeProcess server(EmbeddedServeArgs(dir, {"--token", "s3cret-export", "--allow-private",
-                                      "--connect-to",
-                                      "::127.0.0.1:" + std::to_string(FreeLoopbackPort())}));
+  ServeProcess server(
+      EmbeddedServeArgs(dir, {"--token", "s3cret-export", "--allow-private", "--connect-to",
+                              "::127.0.0.1:" + std::to_string(FreeLoopbackPort())}));
   ASSERT_SERVING(server);
   const std::string id = "e4e4e4e4e4e4e4e4";
   StoreJob(dir, id, 3);

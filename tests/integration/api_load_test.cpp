@@ -42,7 +42,8 @@ TEST(ApiLoad, FiftyClientsSubmittingAtOnceLoseNoJobAndNoDomain) {
   ASSERT_GT(farm.port(), 0);
   TempDir dir;
   std::string db = dir.File("trawl.db");
-  std::vector<std::string> serve_args = {"serve", "--port", "0", "--redis", redis.url(), "--db", db};
+  std::vector<std::string> serve_args = {"serve",     "--port", "0", "--redis",
+                                         redis.url(), "--db",   db};
   for (auto& f : FarmFlags(farm)) serve_args.push_back(f);
   ServeProcess server(serve_args);
   ASSERT_SERVING(server);
@@ -50,7 +51,8 @@ TEST(ApiLoad, FiftyClientsSubmittingAtOnceLoseNoJobAndNoDomain) {
   std::vector<std::string> ids(kClients);
   std::vector<std::string> problems(kClients);
   std::vector<std::vector<std::string>> domains(kClients);
-  for (int c = 0; c < kClients; ++c) domains[c] = BulkDomains(c * kDomainsPerJob / 2, kDomainsPerJob);
+  for (int c = 0; c < kClients; ++c)
+    domains[c] = BulkDomains(c * kDomainsPerJob / 2, kDomainsPerJob);
   std::barrier start(kClients);
   std::vector<std::thread> clients;
   for (int c = 0; c < kClients; ++c) {
@@ -69,7 +71,8 @@ TEST(ApiLoad, FiftyClientsSubmittingAtOnceLoseNoJobAndNoDomain) {
     });
   }
   for (auto& t : clients) t.join();
-  for (int c = 0; c < kClients; ++c) ASSERT_EQ(problems[c], "") << "client " << c << "\n" << server.log();
+  for (int c = 0; c < kClients; ++c)
+    ASSERT_EQ(problems[c], "") << "client " << c << "\n" << server.log();
   ASSERT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), static_cast<size_t>(kClients))
       << "job ids must be distinct";
 
@@ -81,8 +84,9 @@ TEST(ApiLoad, FiftyClientsSubmittingAtOnceLoseNoJobAndNoDomain) {
   for (const json& j : listed.body["jobs"]) listed_ids.insert(j["job_id"].get<std::string>());
   EXPECT_EQ(listed_ids, std::set<std::string>(ids.begin(), ids.end()));
 
-  std::vector<std::string> workers_args = {TrawlBinary(), "workers", "-n", "2", "--redis", redis.url(),
-                                           "--db", db, "--concurrency", "16"};
+  std::vector<std::string> workers_args = {TrawlBinary(),   "workers",   "-n",   "2",
+                                           "--redis",       redis.url(), "--db", db,
+                                           "--concurrency", "16"};
   for (auto& f : FarmFlags(farm)) workers_args.push_back(f);
   BackgroundProcess workers(workers_args, dir.File("workers.log"));
 
@@ -104,7 +108,8 @@ TEST(ApiLoad, FiftyClientsSubmittingAtOnceLoseNoJobAndNoDomain) {
     ASSERT_TRUE(rows) << rows.error().message;
     std::multiset<std::string> stored;
     for (const StoredProfile& p : *rows) stored.insert(p.domain);
-    EXPECT_EQ(stored, std::multiset<std::string>(domains[c].begin(), domains[c].end())) << "job " << c;
+    EXPECT_EQ(stored, std::multiset<std::string>(domains[c].begin(), domains[c].end()))
+        << "job " << c;
     auto job = (*store)->GetJob(ids[c]);
     ASSERT_TRUE(job && *job);
     EXPECT_EQ((*job)->completed + (*job)->failed, kDomainsPerJob) << "job " << c;

@@ -16,9 +16,9 @@
 #include "api/client.h"
 #include "api/request_parsing.h"
 #include "api/routes.h"
+#include "api_call_util.h"
 #include "process_util.h"
 #include "queue/redis_client.h"
-#include "api_call_util.h"
 #include "serve_util.h"
 #include "servers/redis_server.h"
 #include "servers/require.h"
@@ -32,7 +32,6 @@ using Clock = std::chrono::steady_clock;
 
 // ---- helpers ---------------------------------------------------------------
 
-
 // `serve` on a free port with the database in `dir`. Unless `extra` points
 // the crawler at the farm, every host goes to a closed loopback port, so an
 // embedded job fails fast and nothing is looked up or fetched outside.
@@ -45,7 +44,6 @@ std::vector<std::string> ServeArgs(const TempDir& dir, std::vector<std::string> 
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
-
 
 int64_t JobCount(const TempDir& dir) {
   auto store = Store::Open(dir.File("trawl.db"));

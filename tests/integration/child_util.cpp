@@ -16,7 +16,8 @@ namespace trawl::testing {
 
 using Clock = std::chrono::steady_clock;
 
-BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv, const std::string& log_path,
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
+                                     const std::string& log_path,
                                      const std::vector<std::pair<std::string, std::string>>& env)
     : log_path_(log_path) {
   pid_ = SpawnProcess(argv, {.log_path = log_path, .env = env});

@@ -2,13 +2,12 @@
 // served by `trawl sitefarm` on loopback) must score micro-F1 >= 0.95 and
 // company-name accuracy >= 0.9 against tests/fixtures/truth, with no negatives.
 // Starts real processes (process_util.h); every wait is bounded.
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "cli/score.h"
 #include "process_util.h"
@@ -39,11 +38,12 @@ TEST(CorpusTest, CrawlOfTheFixtureCorpusMeetsTheFloor) {
   ASSERT_GT(farm.port(), 0) << "the site farm did not start";
 
   fs::path out = tmp / "profiles.jsonl";
-  testing::ProcessResult crawl =
-      testing::RunProcess({testing::TrawlBinary(), "crawl", "--allow-private", "--connect-to",
-                           farm.connect_to(), "-f", (tmp / "domains.txt").string(), "-o", out.string()},
-                          kCrawlTimeoutMs);
-  ASSERT_FALSE(crawl.timed_out) << "crawl overran " << kCrawlTimeoutMs / 1000 << " s; stderr:\n" << crawl.err;
+  testing::ProcessResult crawl = testing::RunProcess(
+      {testing::TrawlBinary(), "crawl", "--allow-private", "--connect-to", farm.connect_to(), "-f",
+       (tmp / "domains.txt").string(), "-o", out.string()},
+      kCrawlTimeoutMs);
+  ASSERT_FALSE(crawl.timed_out) << "crawl overran " << kCrawlTimeoutMs / 1000 << " s; stderr:\n"
+                                << crawl.err;
   ASSERT_EQ(crawl.exit_code, 0) << "crawl failed; stderr:\n" << crawl.err;
 
   auto profiles = score::LoadProfiles(out.string());

@@ -16,8 +16,8 @@ using nlohmann::json;
 std::string SitesDir() { return SourceDir() + "/tests/integration/sites"; }
 
 // Runs `trawl crawl` with the given arguments, returns profiles by domain.
-std::map<std::string, json> Crawl(const std::vector<std::string>& args, ProcessResult* out = nullptr,
-                                  int timeout_ms = 120'000) {
+std::map<std::string, json> Crawl(const std::vector<std::string>& args,
+                                  ProcessResult* out = nullptr, int timeout_ms = 120'000) {
   std::vector<std::string> argv = {TrawlBinary(), "crawl", "-q"};
   argv.insert(argv.end(), args.begin(), args.end());
   ProcessResult r = RunProcess(argv, timeout_ms);
@@ -65,9 +65,16 @@ TEST(CrawlHostile, EveryHostileSiteEndsInItsErrorCodeWithBoundedMemory) {
       {"robots-huge.hostile.test", ""},
       {"robots-garbage.hostile.test", ""},
   };
-  std::vector<std::string> args = {"--allow-private", "--connect-to", farm.connect_to(),
-                                   "--timeout", "3", "--connect-timeout", "2",
-                                   "--domain-timeout", "20", "not a domain!"};
+  std::vector<std::string> args = {"--allow-private",
+                                   "--connect-to",
+                                   farm.connect_to(),
+                                   "--timeout",
+                                   "3",
+                                   "--connect-timeout",
+                                   "2",
+                                   "--domain-timeout",
+                                   "20",
+                                   "not a domain!"};
   for (const auto& [d, code] : want) args.push_back(d);
   ProcessResult run;
   // The time limit is the assertion: every case must end by itself well before it.
@@ -108,8 +115,8 @@ TEST(CrawlProxy, FetchesThroughAForwardProxy) {
   // through it fails fast (CONNECT then TLS refused), so http:// is used.
   FarmProcess farm({"--sites", SitesDir()});
   ASSERT_GT(farm.port(), 0);
-  auto profiles = Crawl({"--proxy", "http://127.0.0.1:" + std::to_string(farm.port()),
-                         "refresh.test"});
+  auto profiles =
+      Crawl({"--proxy", "http://127.0.0.1:" + std::to_string(farm.port()), "refresh.test"});
   EXPECT_TRUE(HasEmail(profiles["refresh.test"], "team@refresh.test"))
       << profiles["refresh.test"].dump();
   EXPECT_GE(farm.Stats()["hosts"]["refresh.test"]["requests"].get<int>(), 3);
@@ -118,7 +125,8 @@ TEST(CrawlProxy, FetchesThroughAForwardProxy) {
 TEST(CrawlRobots, NeverFetchesADisallowedPage) {
   FarmProcess farm({"--sites", SitesDir()});
   ASSERT_GT(farm.port(), 0);
-  auto profiles = Crawl({"--allow-private", "--connect-to", farm.connect_to(), "robots-partial.test"});
+  auto profiles =
+      Crawl({"--allow-private", "--connect-to", farm.connect_to(), "robots-partial.test"});
   const json& p = profiles["robots-partial.test"];
   ASSERT_EQ(p["status"], "ok") << p.dump();
   for (const auto& page : p["pages"]) {
@@ -131,8 +139,8 @@ TEST(CrawlRobots, NeverFetchesADisallowedPage) {
 TEST(CrawlPlan, FindsTheContactPageThroughTheSitemapAndFollowsMetaRefresh) {
   FarmProcess farm({"--sites", SitesDir()});
   ASSERT_GT(farm.port(), 0);
-  auto profiles = Crawl({"--allow-private", "--connect-to", farm.connect_to(), "sitemap-only.test",
-                         "refresh.test"});
+  auto profiles = Crawl(
+      {"--allow-private", "--connect-to", farm.connect_to(), "sitemap-only.test", "refresh.test"});
   EXPECT_TRUE(HasEmail(profiles["sitemap-only.test"], "office@sitemap-only.test"))
       << profiles["sitemap-only.test"].dump();
   EXPECT_TRUE(HasEmail(profiles["refresh.test"], "team@refresh.test"))
@@ -151,9 +159,15 @@ TEST_P(CrawlPoliteness, PerHostInFlightAndPageCapAreNeverExceeded) {
   const auto c = GetParam();
   FarmProcess farm({"--bulk", "12", "--latency-ms", "30"});
   ASSERT_GT(farm.port(), 0);
-  std::vector<std::string> args = {"--allow-private", "--connect-to", farm.connect_to(),
-                                   "--concurrency", "12", "--per-host", std::to_string(c.per_host),
-                                   "--max-pages", std::to_string(c.max_pages)};
+  std::vector<std::string> args = {"--allow-private",
+                                   "--connect-to",
+                                   farm.connect_to(),
+                                   "--concurrency",
+                                   "12",
+                                   "--per-host",
+                                   std::to_string(c.per_host),
+                                   "--max-pages",
+                                   std::to_string(c.max_pages)};
   for (int i = 0; i < 12; ++i) args.push_back("bulk-" + std::to_string(i) + ".test");
   auto profiles = Crawl(args);
   ASSERT_EQ(profiles.size(), 12u);
@@ -183,8 +197,8 @@ INSTANTIATE_TEST_SUITE_P(Limits, CrawlPoliteness,
 TEST(CrawlCli, OneProfilePerInputInEveryFormatAndUsageErrorsExit2) {
   FarmProcess farm({"--sites", SitesDir()});
   ASSERT_GT(farm.port(), 0);
-  std::vector<std::string> base = {TrawlBinary(), "crawl", "-q", "--allow-private",
-                                   "--connect-to", farm.connect_to()};
+  std::vector<std::string> base = {TrawlBinary(),     "crawl",        "-q",
+                                   "--allow-private", "--connect-to", farm.connect_to()};
   auto with = [&](std::vector<std::string> extra) {
     auto v = base;
     v.insert(v.end(), extra.begin(), extra.end());

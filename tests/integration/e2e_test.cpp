@@ -3,15 +3,14 @@
 // as child processes. Jobs go in with POST /api/process_redis; the checks
 // read the store, Redis and the API, and compare the stored profiles with
 // what `trawl crawl` extracts from the same sites.
+#include <gtest/gtest.h>
 #include <signal.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "api/client.h"
 #include "child_util.h"
@@ -52,13 +51,15 @@ json Status(ApiClient& api, const std::string& job_id) {
   return body.is_discarded() ? json(nullptr) : body;
 }
 
-bool Completed(const json& status) { return status.is_object() && status.value("status", "") == "completed"; }
+bool Completed(const json& status) {
+  return status.is_object() && status.value("status", "") == "completed";
+}
 
 // The fields a user reads, for comparing a stored profile with `trawl crawl`.
 json Comparable(const json& p) {
   json out;
-  for (const char* key : {"domain", "status", "company_name", "company_number", "vat_number", "country",
-                          "social", "final_url"}) {
+  for (const char* key : {"domain", "status", "company_name", "company_number", "vat_number",
+                          "country", "social", "final_url"}) {
     out[key] = p.contains(key) ? p[key] : json(nullptr);
   }
   for (const char* key : {"emails", "phones", "addresses"}) {
@@ -89,10 +90,20 @@ class EndToEnd : public ::testing::TestWithParam<std::string> {
   }
 
   std::vector<std::string> WorkersArgs(const FarmProcess& farm, int n, int concurrency) {
-    std::vector<std::string> args = {TrawlBinary(),  "workers", "-n", std::to_string(n),
-                                     "--redis",      redis_.url(), "--db", db_,
-                                     "--concurrency", std::to_string(concurrency), "--visibility", "5",
-                                     "--grace",       "10"};
+    std::vector<std::string> args = {TrawlBinary(),
+                                     "workers",
+                                     "-n",
+                                     std::to_string(n),
+                                     "--redis",
+                                     redis_.url(),
+                                     "--db",
+                                     db_,
+                                     "--concurrency",
+                                     std::to_string(concurrency),
+                                     "--visibility",
+                                     "5",
+                                     "--grace",
+                                     "10"};
     for (auto& f : FarmFlags(farm)) args.push_back(f);
     return args;
   }
@@ -104,12 +115,14 @@ class EndToEnd : public ::testing::TestWithParam<std::string> {
 
   // Every domain of the job has exactly one stored profile, and the counters
   // of the API, Redis and the store agree with the stored profiles.
-  std::vector<StoredProfile> CheckStoredOnce(const std::string& job_id, const std::vector<std::string>& domains,
+  std::vector<StoredProfile> CheckStoredOnce(const std::string& job_id,
+                                             const std::vector<std::string>& domains,
                                              const json& status) {
     auto store = Store::Open(db_);
     EXPECT_TRUE(store.has_value());
     if (!store) return {};
-    auto rows = (*store)->ListProfiles({.job_id = job_id, .approval = "", .limit = 10'000, .offset = 0});
+    auto rows =
+        (*store)->ListProfiles({.job_id = job_id, .approval = "", .limit = 10'000, .offset = 0});
     EXPECT_TRUE(rows.has_value());
     if (!rows) return {};
     std::multiset<std::string> stored;
@@ -160,7 +173,8 @@ class EndToEnd : public ::testing::TestWithParam<std::string> {
   std::string db_;
 };
 
-TEST_P(EndToEnd, TwoHundredFarmDomainsThroughTheApiWithFourWorkersEachStoredOnceMatchingTrawlCrawl) {
+TEST_P(EndToEnd,
+       TwoHundredFarmDomainsThroughTheApiWithFourWorkersEachStoredOnceMatchingTrawlCrawl) {
   FarmProcess farm({"--bulk", "200", "--latency-ms", "5"});
   ASSERT_GT(farm.port(), 0);
   ServeProcess serve(ServeArgs(farm));
@@ -177,14 +191,16 @@ TEST_P(EndToEnd, TwoHundredFarmDomainsThroughTheApiWithFourWorkersEachStoredOnce
 
   json status;
   ASSERT_TRUE(WaitFor([&] { return Completed(status = Status(api, job_id)); }, kJobTimeoutMs))
-      << status.dump() << "\n" << workers.Output().substr(0, 4000);
+      << status.dump() << "\n"
+      << workers.Output().substr(0, 4000);
   std::vector<StoredProfile> rows = CheckStoredOnce(job_id, domains, status);
   EXPECT_EQ(status["failed"], 0) << workers.Output().substr(0, 4000);
 
   // Four workers took part: every worker printed at least one finished domain.
   std::string out = workers.Output();
   for (int k = 1; k <= 4; ++k) {
-    EXPECT_NE(out.find("[worker-" + std::to_string(k) + "] ok "), std::string::npos) << "worker-" << k;
+    EXPECT_NE(out.find("[worker-" + std::to_string(k) + "] ok "), std::string::npos)
+        << "worker-" << k;
   }
 
   // The same domains through `trawl crawl` give the same profiles.

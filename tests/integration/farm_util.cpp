@@ -2,6 +2,7 @@
 #include "farm_util.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -12,8 +13,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-
-#include <gtest/gtest.h>
 
 namespace trawl::testutil {
 namespace {
@@ -140,15 +139,16 @@ bool TestFarm::ResetStats() const {
 }
 
 nlohmann::json TestFarm::Truth(int i) const {
-  HttpReply r =
-      Exchange(port(), FarmRequest("GET", "/__farm/truth?host=bulk-" + std::to_string(i) + ".test"));
+  HttpReply r = Exchange(
+      port(), FarmRequest("GET", "/__farm/truth?host=bulk-" + std::to_string(i) + ".test"));
   if (r.status != 200) return nullptr;
   return nlohmann::json::parse(r.body, nullptr, false);
 }
 
 HttpReply TestFarm::Get(std::string_view host, std::string_view target,
                         const std::vector<std::string>& extra_headers, int timeout_ms) const {
-  std::string req = "GET " + std::string(target) + " HTTP/1.1\r\nHost: " + std::string(host) + "\r\n";
+  std::string req =
+      "GET " + std::string(target) + " HTTP/1.1\r\nHost: " + std::string(host) + "\r\n";
   for (const std::string& h : extra_headers) req += h + "\r\n";
   req += "Connection: close\r\n\r\n";
   return Exchange(port(), req, timeout_ms);
@@ -240,7 +240,8 @@ HttpReply Exchange(int port, std::string_view request, int timeout_ms) {
   int fd = ConnectLoopback(port);
   if (fd < 0) return {};
   HttpReply reply;
-  if (SendAll(fd, request)) reply = ReadReply(fd, timeout_ms, 256u << 20, request.starts_with("HEAD "));
+  if (SendAll(fd, request))
+    reply = ReadReply(fd, timeout_ms, 256u << 20, request.starts_with("HEAD "));
   close(fd);
   return reply;
 }

@@ -21,11 +21,10 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "sitefarm/farm.h"
 
@@ -103,7 +102,8 @@ int ConnectLoopback(int port);
 // Sends every byte (no SIGPIPE). False on error.
 bool SendAll(int fd, std::string_view bytes);
 // Reads whatever arrives (on a socket or a pipe) until `ms` milliseconds
-// pass, the peer closes, or `max_bytes` have arrived. `closed` (optional) tells whether the peer closed.
+// pass, the peer closes, or `max_bytes` have arrived. `closed` (optional) tells whether the peer
+// closed.
 std::string ReadFor(int fd, int ms, size_t max_bytes = 1 << 20, bool* closed = nullptr);
 // Reads one response (head, then body by Content-Length, chunked encoding,
 // or until close), giving up after `timeout_ms` or once `max_body` body bytes

@@ -3,10 +3,9 @@
 // loopback port. Used by the integration tests only.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace trawl::testing {
 

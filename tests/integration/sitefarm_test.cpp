@@ -1,20 +1,19 @@
 // The site farm, black-box: an in-process farm on 127.0.0.1 port 0, spoken to
 // over raw sockets, plus the `trawl sitefarm` binary's start-up contract.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <chrono>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "farm_util.h"
 #include "servers/spawn.h"
@@ -82,10 +81,10 @@ TEST(SitefarmStatic, MapsPathsLikeTheRealWorldServers) {
   const MappingCase cases[] = {
       {"acme.test", "/", 200, "acme home"},
       {"acme.test", "/index.html", 200, "acme home"},
-      {"acme.test", "/contact", 200, "acme contact"},         // folder -> folder/index.html
+      {"acme.test", "/contact", 200, "acme contact"},  // folder -> folder/index.html
       {"acme.test", "/contact/", 200, "acme contact"},
       {"acme.test", "/about.html", 200, "acme about"},
-      {"acme.test", "/about", 200, "acme about"},             // clean URL -> about.html
+      {"acme.test", "/about", 200, "acme about"},                        // clean URL -> about.html
       {"acme.test", "/index.html%3Fp=7.html", 200, "acme wordpress 7"},  // %3F is no query
       {"acme.test", "/index.html?p=7.html", 200, "acme wordpress 7"},    // literal file first
       {"acme.test", "/index.html?utm=x", 200, "acme home"},              // then the real query
@@ -95,9 +94,9 @@ TEST(SitefarmStatic, MapsPathsLikeTheRealWorldServers) {
       {"www.acme.test", "/contact", 200, "acme contact"},                // www. fallback
       {"acme.test", "/robots.txt", 200, "User-agent"},
       {"acme.test", "/sitemap.xml", 200, "urlset"},
-      {"latin.test", "/robots.txt", 404, nullptr},                       // no file, no robots
+      {"latin.test", "/robots.txt", 404, nullptr},  // no file, no robots
       {"acme.test", "/missing.html", 404, nullptr},
-      {"acme.test", "/../secret.txt", 404, nullptr},                     // traversal refused
+      {"acme.test", "/../secret.txt", 404, nullptr},  // traversal refused
       {"acme.test", "/%2e%2e/%2e%2e/secret.txt", 404, nullptr},
       {"acme.test", "/contact/../../secret.txt", 404, nullptr},
       {"acme.test", "/%00.html", 400, nullptr},
@@ -195,7 +194,8 @@ TEST(SitefarmHttp, AnswersMalformedRequestsWith400) {
 TEST(SitefarmHttp, RejectsOversizedHeadsWith431) {
   TestFarm farm(FixtureOptions());
   ASSERT_TRUE(farm.ok());
-  std::string req = "GET / HTTP/1.1\r\nHost: acme.test\r\nX-Big: " + std::string(70000, 'a') + "\r\n\r\n";
+  std::string req =
+      "GET / HTTP/1.1\r\nHost: acme.test\r\nX-Big: " + std::string(70000, 'a') + "\r\n\r\n";
   EXPECT_EQ(Exchange(farm.port(), req).status, 431);
 }
 
@@ -210,8 +210,9 @@ TEST(SitefarmHttp, KeepsHttp11ConnectionsAliveAndAnswersPipelinedRequestsInOrder
     EXPECT_EQ(r.status, 200) << target;
     EXPECT_EQ(r.headers["connection"], "keep-alive");
   }
-  ASSERT_TRUE(SendAll(fd, "GET / HTTP/1.1\r\nHost: acme.test\r\n\r\n"
-                          "GET /contact HTTP/1.1\r\nHost: acme.test\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(SendAll(fd,
+                      "GET / HTTP/1.1\r\nHost: acme.test\r\n\r\n"
+                      "GET /contact HTTP/1.1\r\nHost: acme.test\r\nConnection: close\r\n\r\n"));
   bool closed = false;
   std::string both = ReadFor(fd, 5000, 1 << 20, &closed);
   EXPECT_TRUE(closed);
@@ -233,9 +234,12 @@ TEST(SitefarmHttp, ClosesHttp10ConnectionsAndAnswersHeadWithoutBody) {
   EXPECT_TRUE(closed);
   EXPECT_NE(raw.find("Connection: close"), std::string::npos);
   close(fd);
-  HttpReply head = Exchange(farm.port(), "HEAD /contact HTTP/1.1\r\nHost: acme.test\r\nConnection: close\r\n\r\n");
+  HttpReply head = Exchange(
+      farm.port(), "HEAD /contact HTTP/1.1\r\nHost: acme.test\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(head.status, 200);
-  EXPECT_EQ(head.headers["content-length"], std::to_string(ReadFile(fs::path(FixtureSites()) / "acme.test/contact/index.html").size()));
+  EXPECT_EQ(
+      head.headers["content-length"],
+      std::to_string(ReadFile(fs::path(FixtureSites()) / "acme.test/contact/index.html").size()));
 }
 
 TEST(SitefarmHttp, ClosesAConnectionThatStartsWithATlsHandshake) {
@@ -323,8 +327,8 @@ TEST(SitefarmBulk, ServesRobotsSitemapAndOnlyTheConfiguredHosts) {
   EXPECT_EQ(sitemap.status, 200);
   EXPECT_NE(sitemap.body.find("<loc>http://bulk-1.test/contact</loc>"), std::string::npos);
   EXPECT_EQ(farm.Get("bulk-1.test", "/no-such-page").status, 404);
-  EXPECT_EQ(farm.Get("bulk-3.test", "/").status, 404);   // beyond --bulk
-  EXPECT_EQ(farm.Get("bulk-01.test", "/").status, 404);  // not a canonical index
+  EXPECT_EQ(farm.Get("bulk-3.test", "/").status, 404);               // beyond --bulk
+  EXPECT_EQ(farm.Get("bulk-01.test", "/").status, 404);              // not a canonical index
   EXPECT_EQ(farm.Get("bulk-1.test", "/private/staff").status, 200);  // exists; robots forbids it
 }
 
@@ -448,7 +452,9 @@ TEST(SitefarmFaults, ErrorRateZeroNeverAnswers503) {
 
 // ---- hostile hosts ---------------------------------------------------------------------
 
-bool Has(const std::string& body, std::string_view what) { return body.find(what) != std::string::npos; }
+bool Has(const std::string& body, std::string_view what) {
+  return body.find(what) != std::string::npos;
+}
 
 struct HostileCase {
   const char* host;
@@ -488,7 +494,10 @@ const HostileCase kHostileCases[] = {
     {"latin1", "/", 200, "text/html",
      [](const HttpReply& r) {
        EXPECT_TRUE(Has(r.body, "<meta charset=\"iso-8859-1\">"));
-       EXPECT_TRUE(Has(r.body, "Gro\xdf" "b\xe4" "ckerei K\xf6hler GmbH"));
+       EXPECT_TRUE(Has(r.body,
+                       "Gro\xdf"
+                       "b\xe4"
+                       "ckerei K\xf6hler GmbH"));
        EXPECT_TRUE(Has(r.body, "info@latin1.hostile.test"));
      }},
     {"deep", "/", 200, "text/html; charset=utf-8",

@@ -20,8 +20,8 @@
 #include <sstream>
 #include <thread>
 
-#include "core/clock.h"
 #include "child_util.h"
+#include "core/clock.h"
 #include "process_util.h"
 #include "queue/task_queue.h"
 #include "servers/postgres_server.h"
@@ -62,7 +62,6 @@ struct TestJob {
   std::string id;
   std::vector<std::string> domains;
 };
-
 
 class WorkerTest : public ::testing::Test {
  protected:

@@ -42,20 +42,27 @@ enum class TagKind { kCounted, kUncounted, kRawText, kDefinition };
 // (and 100,000 of them took minutes): counted, but one replaces the other.
 // Sorted by name, for binary search.
 constexpr std::pair<std::string_view, TagKind> kTagKinds[] = {
-    {"!doctype", TagKind::kUncounted}, {"area", TagKind::kUncounted},     {"base", TagKind::kUncounted},
-    {"body", TagKind::kUncounted},     {"br", TagKind::kUncounted},       {"col", TagKind::kUncounted},
-    {"colgroup", TagKind::kUncounted}, {"dd", TagKind::kDefinition},      {"dt", TagKind::kDefinition},
-    {"embed", TagKind::kUncounted},    {"head", TagKind::kUncounted},     {"hr", TagKind::kUncounted},
-    {"html", TagKind::kUncounted},     {"iframe", TagKind::kRawText},     {"img", TagKind::kUncounted},
-    {"input", TagKind::kUncounted},    {"li", TagKind::kUncounted},       {"link", TagKind::kUncounted},
-    {"meta", TagKind::kUncounted},     {"noembed", TagKind::kRawText},    {"noframes", TagKind::kRawText},
-    {"optgroup", TagKind::kUncounted}, {"option", TagKind::kUncounted},   {"p", TagKind::kUncounted},
-    {"param", TagKind::kUncounted},    {"plaintext", TagKind::kRawText},  {"rp", TagKind::kUncounted},
-    {"rt", TagKind::kUncounted},       {"script", TagKind::kRawText},     {"source", TagKind::kUncounted},
-    {"style", TagKind::kRawText},      {"tbody", TagKind::kUncounted},    {"td", TagKind::kUncounted},
-    {"textarea", TagKind::kRawText},   {"tfoot", TagKind::kUncounted},    {"th", TagKind::kUncounted},
-    {"thead", TagKind::kUncounted},    {"title", TagKind::kRawText},      {"tr", TagKind::kUncounted},
-    {"track", TagKind::kUncounted},    {"wbr", TagKind::kUncounted},      {"xmp", TagKind::kRawText},
+    {"!doctype", TagKind::kUncounted}, {"area", TagKind::kUncounted},
+    {"base", TagKind::kUncounted},     {"body", TagKind::kUncounted},
+    {"br", TagKind::kUncounted},       {"col", TagKind::kUncounted},
+    {"colgroup", TagKind::kUncounted}, {"dd", TagKind::kDefinition},
+    {"dt", TagKind::kDefinition},      {"embed", TagKind::kUncounted},
+    {"head", TagKind::kUncounted},     {"hr", TagKind::kUncounted},
+    {"html", TagKind::kUncounted},     {"iframe", TagKind::kRawText},
+    {"img", TagKind::kUncounted},      {"input", TagKind::kUncounted},
+    {"li", TagKind::kUncounted},       {"link", TagKind::kUncounted},
+    {"meta", TagKind::kUncounted},     {"noembed", TagKind::kRawText},
+    {"noframes", TagKind::kRawText},   {"optgroup", TagKind::kUncounted},
+    {"option", TagKind::kUncounted},   {"p", TagKind::kUncounted},
+    {"param", TagKind::kUncounted},    {"plaintext", TagKind::kRawText},
+    {"rp", TagKind::kUncounted},       {"rt", TagKind::kUncounted},
+    {"script", TagKind::kRawText},     {"source", TagKind::kUncounted},
+    {"style", TagKind::kRawText},      {"tbody", TagKind::kUncounted},
+    {"td", TagKind::kUncounted},       {"textarea", TagKind::kRawText},
+    {"tfoot", TagKind::kUncounted},    {"th", TagKind::kUncounted},
+    {"thead", TagKind::kUncounted},    {"title", TagKind::kRawText},
+    {"tr", TagKind::kUncounted},       {"track", TagKind::kUncounted},
+    {"wbr", TagKind::kUncounted},      {"xmp", TagKind::kRawText},
 };
 
 static_assert(std::is_sorted(std::begin(kTagKinds), std::end(kTagKinds)));
@@ -64,7 +71,8 @@ static_assert(std::is_sorted(std::begin(kTagKinds), std::end(kTagKinds)));
 TagKind Classify(std::string_view name) {
   char buf[9];  // as long as the longest name in the table, "plaintext"
   if (name.size() > sizeof buf) return TagKind::kCounted;
-  for (size_t i = 0; i < name.size(); ++i) buf[i] = name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i];
+  for (size_t i = 0; i < name.size(); ++i)
+    buf[i] = name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i];
   std::string_view low(buf, name.size());
   auto it = std::lower_bound(std::begin(kTagKinds), std::end(kTagKinds), low,
                              [](const auto& entry, std::string_view n) { return entry.first < n; });
@@ -83,9 +91,9 @@ size_t FindCi(std::string_view hay, std::string_view needle, size_t from) {
 std::string FlattenDeepNesting(std::string_view html) {
   std::string out;
   bool rewriting = false;
-  std::vector<char> open;     // counted elements open ('t' dt, 'd' dd, else 0), at most kMaxDepth
-  size_t excess = 0;          // start tags dropped and not yet closed
-  size_t copied = 0;          // html[0, copied) is in `out` (while rewriting)
+  std::vector<char> open;  // counted elements open ('t' dt, 'd' dd, else 0), at most kMaxDepth
+  size_t excess = 0;       // start tags dropped and not yet closed
+  size_t copied = 0;       // html[0, copied) is in `out` (while rewriting)
   size_t i = 0;
   while ((i = html.find('<', i)) != std::string_view::npos) {
     if (html.compare(i, 4, "<!--") == 0) {
@@ -96,7 +104,9 @@ std::string FlattenDeepNesting(std::string_view html) {
     bool end = i + 1 < html.size() && html[i + 1] == '/';
     size_t n = i + (end ? 2 : 1);
     size_t ne = n;
-    while (ne < html.size() && (std::isalnum(static_cast<unsigned char>(html[ne])) || html[ne] == '!' || html[ne] == '-')) ++ne;
+    while (ne < html.size() && (std::isalnum(static_cast<unsigned char>(html[ne])) ||
+                                html[ne] == '!' || html[ne] == '-'))
+      ++ne;
     size_t close = html.find('>', ne);
     if (ne == n || close == std::string_view::npos) {
       ++i;
@@ -111,9 +121,10 @@ std::string FlattenDeepNesting(std::string_view html) {
       for (char& c : endtag) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       size_t e = FindCi(html, endtag, next);
       next = e == std::string_view::npos ? html.size() : e;
-    } else if ((kind == TagKind::kCounted || kind == TagKind::kDefinition) && html[close - 1] != '/' &&
-               !(excess > 0 && NameIs(name, {"a"}))) {
-      char def = kind == TagKind::kDefinition ? static_cast<char>(name[1] | 0x20) : 0;  // 't' or 'd'
+    } else if ((kind == TagKind::kCounted || kind == TagKind::kDefinition) &&
+               html[close - 1] != '/' && !(excess > 0 && NameIs(name, {"a"}))) {
+      char def =
+          kind == TagKind::kDefinition ? static_cast<char>(name[1] | 0x20) : 0;  // 't' or 'd'
       if (end) {
         if (excess > 0) {
           --excess;

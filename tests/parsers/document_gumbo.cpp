@@ -48,19 +48,25 @@ class Arena {
   size_t left_ = 0;
 };
 
-void* ArenaAlloc(void* userdata, size_t size) { return static_cast<Arena*>(userdata)->Allocate(size); }
+void* ArenaAlloc(void* userdata, size_t size) {
+  return static_cast<Arena*>(userdata)->Allocate(size);
+}
 void ArenaFree(void*, void*) {}
 
-bool IsElement(const GumboNode* n) { return n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE; }
+bool IsElement(const GumboNode* n) {
+  return n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE;
+}
 
-void OpenElement(DocumentBuilder& builder, const GumboElement& el, std::vector<HtmlAttribute>& attrs) {
+void OpenElement(DocumentBuilder& builder, const GumboElement& el,
+                 std::vector<HtmlAttribute>& attrs) {
   attrs.clear();
   for (unsigned i = 0; i < el.attributes.length; ++i) {
     const GumboAttribute* a = static_cast<const GumboAttribute*>(el.attributes.data[i]);
     attrs.push_back({a->name, a->value});
   }
   // Unknown tags have no normalized name; the rules ignore them anyway.
-  builder.OpenElement(el.tag == GUMBO_TAG_UNKNOWN ? std::string_view() : gumbo_normalized_tagname(el.tag), attrs);
+  builder.OpenElement(
+      el.tag == GUMBO_TAG_UNKNOWN ? std::string_view() : gumbo_normalized_tagname(el.tag), attrs);
 }
 
 // Pre-order walk with an explicit stack: (node, index of the next child).

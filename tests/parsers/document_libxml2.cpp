@@ -68,7 +68,9 @@ struct SaxState {
   std::string ref_name;
 };
 
-std::string_view View(const xmlChar* s) { return s == nullptr ? std::string_view() : reinterpret_cast<const char*>(s); }
+std::string_view View(const xmlChar* s) {
+  return s == nullptr ? std::string_view() : reinterpret_cast<const char*>(s);
+}
 
 // ---------------------------------------------------------------- text
 
@@ -113,15 +115,17 @@ void FlushReference(SaxState& state, bool semicolon_follows) {
 // Windows-1252 meanings of &#128;..&#159;, which HTML applies and libxml2
 // does not (it yields C1 control characters); 0 where 1252 has none.
 constexpr unsigned short kCp1252[32] = {
-    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
-    0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
 bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
 void OnCharacters(void* ctx, const xmlChar* chars, int len) {
   auto* state = static_cast<SaxState*>(ctx);
   std::string_view text(reinterpret_cast<const char*>(chars), static_cast<size_t>(len));
-  if (state->ref == SaxState::kAmp && !text.empty() && std::all_of(text.begin(), text.end(), IsNameChar) &&
+  if (state->ref == SaxState::kAmp && !text.empty() &&
+      std::all_of(text.begin(), text.end(), IsNameChar) &&
       std::isalpha(static_cast<unsigned char>(text[0]))) {
     state->ref = SaxState::kAmpName;
     state->ref_name.assign(text);
@@ -148,14 +152,15 @@ void OnCharacters(void* ctx, const xmlChar* chars, int len) {
 void OnRawText(void* ctx, const xmlChar* chars, int len) {
   auto* state = static_cast<SaxState*>(ctx);
   if (state->ref != SaxState::kNone) FlushReference(*state, false);
-  state->builder->Text(std::string_view(reinterpret_cast<const char*>(chars), static_cast<size_t>(len)));
+  state->builder->Text(
+      std::string_view(reinterpret_cast<const char*>(chars), static_cast<size_t>(len)));
 }
 
 // ---------------------------------------------------------------- elements
 
 bool AllowedInHead(std::string_view name) {
-  for (std::string_view h : {"title", "meta", "link", "base", "script", "style", "noscript", "template",
-                             "noframes", "basefont", "bgsound", "object"}) {
+  for (std::string_view h : {"title", "meta", "link", "base", "script", "style", "noscript",
+                             "template", "noframes", "basefont", "bgsound", "object"}) {
     if (name == h) return true;
   }
   return false;
@@ -167,7 +172,8 @@ bool AllowedInHead(std::string_view name) {
 // does the builder, while libxml2's stack goes on as it is.
 void LeaveHeadIfNeeded(SaxState& state, std::string_view name) {
   auto& names = state.names;
-  if (names.empty() || names.back().name != "head" || !names.back().open || AllowedInHead(name)) return;
+  if (names.empty() || names.back().name != "head" || !names.back().open || AllowedInHead(name))
+    return;
   state.builder->CloseElement();
   names.back().open = false;
   state.builder->OpenElement("body", {});
@@ -180,7 +186,8 @@ void OnStartElement(void* ctx, const xmlChar* name, const xmlChar** atts) {
   LeaveHeadIfNeeded(*state, View(name));
   state->attrs.clear();
   for (; atts != nullptr && atts[0] != nullptr; atts += 2) {
-    state->attrs.push_back({View(atts[0]), atts[1] == nullptr ? std::string_view() : View(atts[1])});
+    state->attrs.push_back(
+        {View(atts[0]), atts[1] == nullptr ? std::string_view() : View(atts[1])});
   }
   state->builder->OpenElement(View(name), state->attrs);
   state->names.push_back({View(name), true, false});
@@ -202,7 +209,8 @@ void OnEndElement(void* ctx, const xmlChar*) {
 // Elements an end tag does not close through, as in HTML's "has an element
 // in scope" (tables and object-like containers).
 bool ScopeBoundary(std::string_view name) {
-  for (std::string_view b : {"html", "table", "td", "th", "caption", "object", "template", "marquee", "applet"}) {
+  for (std::string_view b :
+       {"html", "table", "td", "th", "caption", "object", "template", "marquee", "applet"}) {
     if (name == b) return true;
   }
   return false;
@@ -217,7 +225,8 @@ bool ScopeBoundary(std::string_view name) {
 // own end events for them come later and are then ignored (OnEndElement).
 // Every other error is dropped: nothing reaches stderr.
 void OnError(void* ctx, xmlErrorPtr error) {
-  if (error == nullptr || error->code != XML_ERR_TAG_NAME_MISMATCH || error->str1 == nullptr) return;
+  if (error == nullptr || error->code != XML_ERR_TAG_NAME_MISMATCH || error->str1 == nullptr)
+    return;
   auto* state = static_cast<SaxState*>(ctx);
   std::string_view end_tag = error->str1;
   auto& names = state->names;
@@ -253,8 +262,8 @@ htmlSAXHandler MakeHandler() {
   return h;
 }
 
-constexpr int kOptions = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                         HTML_PARSE_IGNORE_ENC;
+constexpr int kOptions = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                         HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC;
 
 void RunParser(std::string_view html, SaxState& state) {
   static std::once_flag init;

@@ -11,8 +11,8 @@ namespace trawl {
 namespace {
 
 TEST(LuaStates, EveryPlaceholderIsReplacedByTheStoredWord) {
-  for (const RedisScript* script : {&lua::Complete(), &lua::DeadLetter(), &lua::Cancel(),
-                                    &lua::RetryDomains()}) {
+  for (const RedisScript* script :
+       {&lua::Complete(), &lua::DeadLetter(), &lua::Cancel(), &lua::RetryDomains()}) {
     EXPECT_EQ(script->source().find("$JOB_"), std::string::npos) << script->source();
   }
   EXPECT_NE(lua::Complete().source().find("s[4] = 'completed'"), std::string::npos);

@@ -9,7 +9,7 @@ namespace trawl::testing {
 
 struct RedisServerOptions {
   bool appendonly = true;
-  std::string password;                  // "" none
+  std::string password;  // "" none
   std::string maxmemory_policy = "noeviction";
 };
 

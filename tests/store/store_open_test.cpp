@@ -34,7 +34,8 @@ TEST(StoreOpenTest, MalformedPostgresUrlIsUsageError) {
 
 TEST(StoreOpenTest, PostgresWithNothingListeningIsUnavailable) {
   auto start = std::chrono::steady_clock::now();
-  auto store = Store::Open(fmt::format("postgresql://trawl@127.0.0.1:{}/trawl", testing::FreeLoopbackPort()));
+  auto store = Store::Open(
+      fmt::format("postgresql://trawl@127.0.0.1:{}/trawl", testing::FreeLoopbackPort()));
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                   start)
                 .count();

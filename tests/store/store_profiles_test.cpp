@@ -91,7 +91,8 @@ TEST_P(StoreTest, ReviewAllPendingChangesOnlyThePendingProfilesOfTheJob) {
   Create(Job("other"), Domains(1));
   for (int i = 0; i < 4; ++i) Put(Profile("r", "d" + std::to_string(i) + ".test", i, true), true);
   Put(Profile("other", "d0.test", 0, true), true);
-  ASSERT_TRUE(store_->SetApproval("r", "d1.test", "rejected", "ann", "{\"company_name\":\"X\"}", 10));
+  ASSERT_TRUE(
+      store_->SetApproval("r", "d1.test", "rejected", "ann", "{\"company_name\":\"X\"}", 10));
   auto changed = store_->ReviewAllPending("r", "approved", "bob", 20);
   ASSERT_TRUE(changed) << changed.error().message;
   EXPECT_EQ(*changed, 3);

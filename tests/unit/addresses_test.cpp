@@ -38,30 +38,72 @@ struct Case {
 
 TEST(ExtractAddresses, ReadsAddressesFromVisibleText) {
   const Case cases[] = {
-      {"uk one line", "GB", {"Acme Ltd, 12 High Street, Bedford, MK40 1AA"}, "12 High Street, Bedford, MK40 1AA [GB]"},
-      {"uk lines in separate blocks", "GB", {"16 Cross Street", "Cheadle", "ST10 1NP"},
+      {"uk one line",
+       "GB",
+       {"Acme Ltd, 12 High Street, Bedford, MK40 1AA"},
+       "12 High Street, Bedford, MK40 1AA [GB]"},
+      {"uk lines in separate blocks",
+       "GB",
+       {"16 Cross Street", "Cheadle", "ST10 1NP"},
        "16 Cross Street, Cheadle, ST10 1NP [GB]"},
-      {"uk county", "GB", {"Worth Park, Crawley, West Sussex, RH10 3DY"}, "Worth Park, Crawley, West Sussex, RH10 3DY [GB]"},
-      {"uk formats", "GB", {"1 Mill Lane, Manchester M1 1AE", "Unit 4, 7 Park Road, Croydon, CR2 6XH"},
+      {"uk county",
+       "GB",
+       {"Worth Park, Crawley, West Sussex, RH10 3DY"},
+       "Worth Park, Crawley, West Sussex, RH10 3DY [GB]"},
+      {"uk formats",
+       "GB",
+       {"1 Mill Lane, Manchester M1 1AE", "Unit 4, 7 Park Road, Croydon, CR2 6XH"},
        "1 Mill Lane, Manchester, M1 1AE [GB] / Unit 4, 7 Park Road, Croydon, CR2 6XH [GB]"},
-      {"uk collapsed line", "GB", {"Visit us: 12 High Street Bedford MK40 1AA"}, "12 High Street, Bedford, MK40 1AA [GB]"},
-      {"us", "US", {"123 Main St, Springfield, IL 62704"}, "123 Main St, Springfield, IL 62704 [US]"},
-      {"us zip+4 no comma", "US", {"500 Oak Avenue", "Grand Rapids MI 49503-1234"},
+      {"uk collapsed line",
+       "GB",
+       {"Visit us: 12 High Street Bedford MK40 1AA"},
+       "12 High Street, Bedford, MK40 1AA [GB]"},
+      {"us",
+       "US",
+       {"123 Main St, Springfield, IL 62704"},
+       "123 Main St, Springfield, IL 62704 [US]"},
+      {"us zip+4 no comma",
+       "US",
+       {"500 Oak Avenue", "Grand Rapids MI 49503-1234"},
        "500 Oak Avenue, Grand Rapids, MI 49503-1234 [US]"},
-      {"de impressum", "DE", {"Autoreinigung Yilmaz", "Liethberg 17", "24576 Bad Bramstedt", "Telefon: 01590 8445660"},
+      {"de impressum",
+       "DE",
+       {"Autoreinigung Yilmaz", "Liethberg 17", "24576 Bad Bramstedt", "Telefon: 01590 8445660"},
        "Liethberg 17, 24576 Bad Bramstedt [DE]"},
-      {"de one line with street word", "", {"Musterstraße 12, 80331 München"}, "Musterstraße 12, 80331 München [DE]"},
-      {"de collapsed with labels", "DE", {"Musterweg 5 60311 Frankfurt am Main Telefon: 069 1234567"},
+      {"de one line with street word",
+       "",
+       {"Musterstraße 12, 80331 München"},
+       "Musterstraße 12, 80331 München [DE]"},
+      {"de collapsed with labels",
+       "DE",
+       {"Musterweg 5 60311 Frankfurt am Main Telefon: 069 1234567"},
        "Musterweg 5, 60311 Frankfurt am Main [DE]"},
-      {"fr", "FR", {"12 rue de la Paix, 75008 Paris, France"}, "12 rue de la Paix, 75008 Paris [FR]"},
-      {"au", "AU", {"Level 2, 10 George St, Sydney NSW 2000"}, "Level 2, 10 George St, Sydney, NSW 2000 [AU]"},
-      {"ie eircode", "IE", {"1 Main Street, Dublin 2, D02 X285"}, "1 Main Street, Dublin 2, D02 X285 [IE]"},
+      {"fr",
+       "FR",
+       {"12 rue de la Paix, 75008 Paris, France"},
+       "12 rue de la Paix, 75008 Paris [FR]"},
+      {"au",
+       "AU",
+       {"Level 2, 10 George St, Sydney NSW 2000"},
+       "Level 2, 10 George St, Sydney, NSW 2000 [AU]"},
+      {"ie eircode",
+       "IE",
+       {"1 Main Street, Dublin 2, D02 X285"},
+       "1 Main Street, Dublin 2, D02 X285 [IE]"},
       {"nl", "NL", {"Damrak 1, 1012 AB Amsterdam"}, "Damrak 1, 1012 AB Amsterdam [NL]"},
       {"es", "ES", {"Calle Mayor 5, 28013 Madrid"}, "Calle Mayor 5, 28013 Madrid [ES]"},
-      {"it with province", "IT", {"Via Roma 10, 00184 Roma (RM)"}, "Via Roma 10, 00184 Roma (RM) [IT]"},
-      {"sentence end after the town", "DE", {"Besuchen Sie uns: Am Holzhafen 7, 10245 Berlin."},
+      {"it with province",
+       "IT",
+       {"Via Roma 10, 00184 Roma (RM)"},
+       "Via Roma 10, 00184 Roma (RM) [IT]"},
+      {"sentence end after the town",
+       "DE",
+       {"Besuchen Sie uns: Am Holzhafen 7, 10245 Berlin."},
        "Am Holzhafen 7, 10245 Berlin [DE]"},
-      {"comma after the town", "FR", {"12 rue de la Paix, 75008 Paris,"}, "12 rue de la Paix, 75008 Paris [FR]"},
+      {"comma after the town",
+       "FR",
+       {"12 rue de la Paix, 75008 Paris,"},
+       "12 rue de la Paix, 75008 Paris [FR]"},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(Texts(ExtractAddresses(Page(c.blocks), c.hint)), c.want) << c.name;
@@ -111,13 +153,15 @@ TEST(FindPostcodes, NeverMatchesInsideAStreetLine) {
   };
   for (const StreetCase& c : cases) {
     std::string got;
-    for (const PostcodeMatch& m : FindPostcodes(c.text, "", "")) got += (got.empty() ? "" : ";") + m.postcode;
+    for (const PostcodeMatch& m : FindPostcodes(c.text, "", ""))
+      got += (got.empty() ? "" : ";") + m.postcode;
     EXPECT_EQ(got, c.want) << c.name;
   }
 }
 
 TEST(ExtractAddresses, TldStandsInForTheHint) {
-  EXPECT_EQ(Texts(ExtractAddresses(Page({"Hauptplatz 3", "10115 Berlin"}, "https://www.acme.de/impressum"), "")),
+  EXPECT_EQ(Texts(ExtractAddresses(
+                Page({"Hauptplatz 3", "10115 Berlin"}, "https://www.acme.de/impressum"), "")),
             "Hauptplatz 3, 10115 Berlin [DE]");
   EXPECT_EQ(Texts(ExtractAddresses(Page({"10115 Berlin"}, "https://www.acme.com/"), "")), "");
 }
@@ -143,14 +187,17 @@ TEST(ExtractAddresses, ReadsJsonLdIncludingGraphsAndNesting) {
 TEST(ExtractAddresses, ReadsMicrodata) {
   Document doc = Page({});
   const char* type = "http://schema.org/PostalAddress";
-  doc.microdata = {{type, "streetAddress", "12 rue de la Paix"}, {type, "postalCode", "75008"},
-                   {type, "addressLocality", "Paris"},           {type, "addressCountry", "FR"},
+  doc.microdata = {{type, "streetAddress", "12 rue de la Paix"},
+                   {type, "postalCode", "75008"},
+                   {type, "addressLocality", "Paris"},
+                   {type, "addressCountry", "FR"},
                    {"http://schema.org/Organization", "name", "Acme"}};
   EXPECT_EQ(Texts(ExtractAddresses(doc, "")), "12 rue de la Paix, 75008 Paris [FR]");
 }
 
 TEST(ExtractAddresses, DeduplicatesAcrossSources) {
-  Document doc = Page({"12 High Street, Bedford, MK40 1AA", "Find us: 12 High Street, Bedford, MK40 1AA"});
+  Document doc =
+      Page({"12 High Street, Bedford, MK40 1AA", "Find us: 12 High Street, Bedford, MK40 1AA"});
   doc.json_ld.push_back(R"({"@type":"Organization","address":{"@type":"PostalAddress",
       "streetAddress":"12 High St","postalCode":"MK40 1AA","addressLocality":"Bedford"}})");
   std::vector<Address> got = ExtractAddresses(doc, "GB");
@@ -159,7 +206,8 @@ TEST(ExtractAddresses, DeduplicatesAcrossSources) {
   ASSERT_EQ(got.size(), 1u) << Texts(got);
   EXPECT_EQ(got[0].street.value_or(""), "12 High St");
   EXPECT_EQ(got[0].country.value_or(""), "GB");
-  EXPECT_EQ(Texts(ExtractAddresses(Page({"1 Mill Lane, Bedford, MK40 1AA", "2 Mill Lane, Bedford, MK40 1AA"}), "GB")),
+  EXPECT_EQ(Texts(ExtractAddresses(
+                Page({"1 Mill Lane, Bedford, MK40 1AA", "2 Mill Lane, Bedford, MK40 1AA"}), "GB")),
             "1 Mill Lane, Bedford, MK40 1AA [GB] / 2 Mill Lane, Bedford, MK40 1AA [GB]");
 }
 
@@ -171,12 +219,12 @@ TEST(FindPostcodes, PatternsPerCountry) {
     const char* country;
   };
   const PcCase cases[] = {
-      {"London SW1A 1AA", "", "SW1A 1AA", "GB"},  {"Birmingham B33 8TH", "", "B33 8TH", "GB"},
+      {"London SW1A 1AA", "", "SW1A 1AA", "GB"},    {"Birmingham B33 8TH", "", "B33 8TH", "GB"},
       {"Doncaster DN55 1PT", "", "DN55 1PT", "GB"}, {"Manchester M11AE", "", "M1 1AE", "GB"},
       {"Athlone N37 A0C4", "", "N37 A0C4", "IE"},   {"Cork A65 F4E2", "", "A65 F4E2", "IE"},
       {"Sydney NSW 2000", "", "2000", "AU"},        {"Melbourne, Victoria 3000", "", "3000", "AU"},
       {"Austin, TX 78701", "", "78701", "US"},      {"Boise, ID 83702", "", "83702", "US"},
-      {"1012 AB Amsterdam", "", "1012 AB", "NL"},    {"Via Roma 1, 00184 Roma", "", "00184", "IT"},
+      {"1012 AB Amsterdam", "", "1012 AB", "NL"},   {"Via Roma 1, 00184 Roma", "", "00184", "IT"},
       {"D-80331 München", "DE", "80331", "DE"},
   };
   for (const PcCase& c : cases) {
@@ -203,7 +251,8 @@ TEST(FindPostcodes, FindsEveryMatchWhereverItStarts) {
       {"Springfield IL\t62704", "", "62704/US"},
       {"Canberra Australian Capital Territory, 2600", "", "2600/AU"},
       {"Perth WA 6000", "", "6000/AU"},
-      {"London SW1A 1AA or 1012 AB Amsterdam or Cork A65 F4E2", "", "SW1A 1AA/GB;1012 AB/NL;A65 F4E2/IE"},
+      {"London SW1A 1AA or 1012 AB Amsterdam or Cork A65 F4E2", "",
+       "SW1A 1AA/GB;1012 AB/NL;A65 F4E2/IE"},
       {"Tel 0123 45678 9012 AB", "", ""},
       {"Musterweg 5 60311 Frankfurt", "DE", "60311/DE"},
   };
@@ -231,7 +280,8 @@ TEST(ExtractAddressesFromHtml, BrSeparatedLinesAndJsonLd) {
       "<p>Autoreinigung Yilmaz<br>Liethberg 17<br>24576 Bad Bramstedt</p></body></html>",
       "https://acme.test/contact");
   std::vector<Address> got = ExtractAddresses(doc, "GB");
-  EXPECT_EQ(Texts(got), "Liethberg 17, 24576 Bad Bramstedt [DE] / 16 Cross Street, Cheadle, ST10 1NP [GB]");
+  EXPECT_EQ(Texts(got),
+            "Liethberg 17, 24576 Bad Bramstedt [DE] / 16 Cross Street, Cheadle, ST10 1NP [GB]");
 }
 
 }  // namespace

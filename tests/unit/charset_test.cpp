@@ -217,12 +217,20 @@ TEST(ToUtf8IfNeeded, AgreesWithToUtf8AndSkipsOnlyUnchangedBodies) {
     bool unchanged;
   } cases[] = {
       {"<p>plain ascii</p>", "text/html", true},
-      {"<p>Gr\xC3\xBC\xC3\x9F" "e</p>", "text/html; charset=utf-8", true},
-      {"<p>Gr\xC3\xBC\xC3\x9F" "e</p>", "", true},
-      {"<p>Gr\xC3\xBC\xC3\x9F" "e</p>", "text/html; charset=iso-8859-1", true},  // the departure
-      {"\xEF\xBB\xBF<p>bom</p>", "text/html", false},                           // BOM dropped
-      {"<p>Gr\xFC\xDF" "e</p>", "text/html; charset=iso-8859-1", false},
-      {"<p>broken \xC3 utf-8</p>", "text/html; charset=utf-8", false},          // repaired
+      {"<p>Gr\xC3\xBC\xC3\x9F"
+       "e</p>",
+       "text/html; charset=utf-8", true},
+      {"<p>Gr\xC3\xBC\xC3\x9F"
+       "e</p>",
+       "", true},
+      {"<p>Gr\xC3\xBC\xC3\x9F"
+       "e</p>",
+       "text/html; charset=iso-8859-1", true},         // the departure
+      {"\xEF\xBB\xBF<p>bom</p>", "text/html", false},  // BOM dropped
+      {"<p>Gr\xFC\xDF"
+       "e</p>",
+       "text/html; charset=iso-8859-1", false},
+      {"<p>broken \xC3 utf-8</p>", "text/html; charset=utf-8", false},  // repaired
       {Encode(kJapanese, "SHIFT_JIS"), "text/html; charset=shift_jis", false},
   };
   for (const auto& c : cases) {

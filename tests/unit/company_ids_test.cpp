@@ -56,44 +56,31 @@ TEST(ExtractCompanyIds, AgreesWithTheSeparateReaders) {
 
 TEST(VatChecksumValid, AppliesEachCountrysRule) {
   const CheckCase cases[] = {
-      {"GB123456782", true},       // mod 97
-      {"GB123456727", true},       // mod 97 after adding 55
-      {"GB123456789", false},      // the spec's example form, wrong check
-      {"GB123456783", false},
-      {"GB123456782001", true},    // branch suffix
-      {"GB000000000", false},
-      {"GB12345678", false},       // too short
-      {"DE123456788", true},       // ISO 7064 MOD 11,10
-      {"DE812345673", true},
-      {"DE123456789", false},
-      {"DE012345678", false},      // never starts with 0
-      {"FR07402483812", true},     // key from SIREN
-      {"FR08402483812", false},
-      {"FRAB402483812", true},     // letter key: SIREN Luhn only
-      {"FRAB402483813", false},
-      {"NL123456782B01", true},    // mod 11
-      {"NL123456789B13", true},    // 2020 mod 97
-      {"NL123456783B01", false},
-      {"NL123456782C01", false},
-      {"IE1234567T", true},
-      {"IE1234567FA", true},       // 2013 two-letter format
-      {"IE8765432SW", true},
-      {"IE1234567U", false},
-      {"ES12345678Z", true},       // DNI
-      {"ES12345678A", false},
-      {"ESB12345674", true},       // CIF, digit control
-      {"ESQ2826000H", true},       // CIF, letter control
-      {"ESB12345675", false},
-      {"IT01234567897", true},     // Luhn
-      {"IT12345678903", true},
-      {"IT01234567890", false},
-      {"ATU12345675", true},
-      {"ATU12345676", false},
-      {"BE0412345614", true},      // mod 97
-      {"BE1234567894", true},
-      {"BE0412345615", false},
-      {"BE2234567894", false},     // must start 0 or 1
-      {"XX123", true},             // unknown country: no rule to apply
+      {"GB123456782", true},                                // mod 97
+      {"GB123456727", true},                                // mod 97 after adding 55
+      {"GB123456789", false},                               // the spec's example form, wrong check
+      {"GB123456783", false},    {"GB123456782001", true},  // branch suffix
+      {"GB000000000", false},    {"GB12345678", false},     // too short
+      {"DE123456788", true},                                // ISO 7064 MOD 11,10
+      {"DE812345673", true},     {"DE123456789", false},
+      {"DE012345678", false},                               // never starts with 0
+      {"FR07402483812", true},                              // key from SIREN
+      {"FR08402483812", false},  {"FRAB402483812", true},   // letter key: SIREN Luhn only
+      {"FRAB402483813", false},  {"NL123456782B01", true},  // mod 11
+      {"NL123456789B13", true},                             // 2020 mod 97
+      {"NL123456783B01", false}, {"NL123456782C01", false},
+      {"IE1234567T", true},      {"IE1234567FA", true},  // 2013 two-letter format
+      {"IE8765432SW", true},     {"IE1234567U", false},
+      {"ES12345678Z", true},                               // DNI
+      {"ES12345678A", false},    {"ESB12345674", true},    // CIF, digit control
+      {"ESQ2826000H", true},                               // CIF, letter control
+      {"ESB12345675", false},    {"IT01234567897", true},  // Luhn
+      {"IT12345678903", true},   {"IT01234567890", false},
+      {"ATU12345675", true},     {"ATU12345676", false},
+      {"BE0412345614", true},  // mod 97
+      {"BE1234567894", true},    {"BE0412345615", false},
+      {"BE2234567894", false},  // must start 0 or 1
+      {"XX123", true},          // unknown country: no rule to apply
   };
   for (const CheckCase& c : cases) EXPECT_EQ(VatChecksumValid(c.vat), c.valid) << c.vat;
 }
@@ -126,7 +113,8 @@ TEST(ExtractCompanyNumbers, ReadsLabelledNumbers) {
        "Registered in England and Wales No. 12345678. Registered office: 1 High St", "12345678"},
       {"uk company number with letters", "GB", "Company number: SC123456", "SC123456"},
       {"uk northern ireland", "GB", "Registered in Northern Ireland NI654321", "NI654321"},
-      {"uk 7 digits padded when clearly labelled", "GB", "Company Registration Number 1234567", "01234567"},
+      {"uk 7 digits padded when clearly labelled", "GB", "Company Registration Number 1234567",
+       "01234567"},
       {"uk spaced", "GB", "Companies House No. 0123 4567", "01234567"},
       {"uk crn", "GB", "CRN: OC301234", "OC301234"},
       {"uk reg no needs 8", "GB", "Reg. No. 09876543", "09876543"},
@@ -172,7 +160,8 @@ TEST(ExtractVatNumbers, ReadsNumbersThatPassTheirCheck) {
       {"gb wrong check rejected", "GB", "VAT: GB 123 4567 89", ""},
       {"gb unprefixed labelled with gb hint", "GB", "VAT Reg No: 123 4567 82", "GB123456782"},
       {"gb unprefixed needs the hint", "", "VAT Reg No: 123 4567 82", ""},
-      {"gb unprefixed followed by more digits", "GB", "VAT No 123 4567 82 12 High Street", "GB123456782"},
+      {"gb unprefixed followed by more digits", "GB", "VAT No 123 4567 82 12 High Street",
+       "GB123456782"},
       {"de ust-idnr", "DE", "USt-IdNr.: DE 123 456 788", "DE123456788"},
       {"de unprefixed ust-idnr", "", "USt-IdNr. 123456788", "DE123456788"},
       {"de wrong check", "DE", "USt-IdNr.: DE123456789", ""},
@@ -183,9 +172,11 @@ TEST(ExtractVatNumbers, ReadsNumbersThatPassTheirCheck) {
       {"it partita iva", "IT", "P.IVA 01234567897", "IT01234567897"},
       {"it prefixed", "IT", "Partita IVA: IT 01234567897", "IT01234567897"},
       {"it wrong check", "IT", "P.IVA 01234567890", ""},
-      {"it partita iva and codice fiscale share one number", "IT", "P.IVA e C.F. 01234567897", "IT01234567897"},
+      {"it partita iva and codice fiscale share one number", "IT", "P.IVA e C.F. 01234567897",
+       "IT01234567897"},
       {"it p.iva/c.f.", "IT", "P.IVA/C.F.: 01234567897 – REA MI-1234567", "IT01234567897"},
-      {"it partita iva e codice fiscale", "IT", "Partita IVA e Codice Fiscale 01234567897", "IT01234567897"},
+      {"it partita iva e codice fiscale", "IT", "Partita IVA e Codice Fiscale 01234567897",
+       "IT01234567897"},
       {"ie unprefixed labelled with ie hint", "IE", "VAT reg. 1234567T", "IE1234567T"},
       {"ie unprefixed 2013 form", "IE", "VAT No: 1234567FA", "IE1234567FA"},
       {"ie unprefixed wrong check letter", "IE", "VAT reg. 1234567A", ""},
@@ -215,15 +206,18 @@ namespace {
 
 TEST(ExtractCompanyIdsFromHtml, ImpressumAndUkFooter) {
   Document de = ParseHtml(
-      "<html><body><h2>Impressum</h2><p>Registergericht: Amtsgericht München<br>Registernummer: HRB 123456<br>"
+      "<html><body><h2>Impressum</h2><p>Registergericht: Amtsgericht München<br>Registernummer: "
+      "HRB 123456<br>"
       "Umsatzsteuer-Identifikationsnummer: DE 123 456 788</p></body></html>",
       "https://acme.de/impressum");
   EXPECT_EQ(Joined(ExtractCompanyNumbers(de, "DE")), "HRB 123456");
   EXPECT_EQ(Joined(ExtractVatNumbers(de, "DE")), "DE123456788");
   Document uk = ParseHtml(
-      "<html><body><footer><p>Company number</p><p>01234567</p><p>VAT Reg No: 123 4567 82</p></footer></body></html>",
+      "<html><body><footer><p>Company number</p><p>01234567</p><p>VAT Reg No: 123 4567 "
+      "82</p></footer></body></html>",
       "https://acme.co.uk/");
-  EXPECT_EQ(Joined(ExtractCompanyNumbers(uk, "GB")), "01234567");  // label and number in separate blocks
+  EXPECT_EQ(Joined(ExtractCompanyNumbers(uk, "GB")),
+            "01234567");  // label and number in separate blocks
   EXPECT_EQ(Joined(ExtractVatNumbers(uk, "GB")), "GB123456782");
 }
 

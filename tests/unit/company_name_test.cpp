@@ -33,7 +33,8 @@ TEST(CompanyNameKey, IgnoresCaseSpacingAndLegalSuffix) {
   EXPECT_NE(CompanyNameKey("Acme"), CompanyNameKey("Zenith"));
 }
 
-std::optional<Sourced> NameOf(const std::vector<std::string>& pages, std::string_view domain = "acmewidgets.co.uk") {
+std::optional<Sourced> NameOf(const std::vector<std::string>& pages,
+                              std::string_view domain = "acmewidgets.co.uk") {
   std::vector<NameCandidate> all;
   for (size_t i = 0; i < pages.size(); ++i) {
     Document doc = ParseHtml(pages[i], "https://acmewidgets.co.uk/p" + std::to_string(i));
@@ -55,19 +56,23 @@ TEST(ChooseCompanyName, WeighsTheEvidence) {
         "{\"@type\":\"LocalBusiness\",\"name\":\"Acme Widgets\"}</script>"},
        "Acme Widgets"},
       {"legal suffix kept from copyright",
-       {"<title>Home | Acme Widgets</title><footer><p>© 2024 Acme Widgets Ltd. All rights reserved</p></footer>"},
+       {"<title>Home | Acme Widgets</title><footer><p>© 2024 Acme Widgets Ltd. All rights "
+        "reserved</p></footer>"},
        "Acme Widgets Ltd"},
       {"generic title segments dropped",
        {"<title>Home - Acme Widgets</title>", "<title>Contact - Acme Widgets</title>"},
        "Acme Widgets"},
       {"og:site_name",
-       {"<head><meta property=\"og:site_name\" content=\"Acme Widgets\"><title>Welcome</title></head>"},
+       {"<head><meta property=\"og:site_name\" content=\"Acme "
+        "Widgets\"><title>Welcome</title></head>"},
        "Acme Widgets"},
       {"logo alt and domain",
-       {"<title>Quality widgets since 1990</title><header><img class=logo src=l.png alt=\"Acme Widgets logo\"></header>"},
+       {"<title>Quality widgets since 1990</title><header><img class=logo src=l.png alt=\"Acme "
+        "Widgets logo\"></header>"},
        "Acme Widgets"},
       {"designer credit does not name the company",
-       {"<title>Acme Widgets</title><footer><p>© 2024 Acme Widgets Ltd</p><p>Website by PixelWorks</p></footer>"},
+       {"<title>Acme Widgets</title><footer><p>© 2024 Acme Widgets Ltd</p><p>Website by "
+        "PixelWorks</p></footer>"},
        "Acme Widgets Ltd"},
   };
   for (const auto& c : cases) {
@@ -82,8 +87,9 @@ TEST(ChooseCompanyName, ADeclaredNameIsKeptAsTextEvenWithMarkupCharacters) {
   // The site's own claim (og:site_name, JSON-LD) is reported as it is:
   // consumers show it as text. A title or heading that looks like markup is
   // taken for leftovers and ignored.
-  auto declared = NameOf({"<head><meta property=\"og:site_name\" content=\"&lt;img src=x "
-                          "onerror=alert(1)&gt;\"><title>x</title></head>"});
+  auto declared =
+      NameOf({"<head><meta property=\"og:site_name\" content=\"&lt;img src=x "
+              "onerror=alert(1)&gt;\"><title>x</title></head>"});
   ASSERT_TRUE(declared.has_value());
   EXPECT_EQ(declared->value, "<img src=x onerror=alert(1)>");
   auto title_only = NameOf({"<head><title>&lt;b&gt;Acme=1&lt;/b&gt;</title></head>"});
@@ -91,21 +97,24 @@ TEST(ChooseCompanyName, ADeclaredNameIsKeptAsTextEvenWithMarkupCharacters) {
 }
 
 TEST(PageDescription, PrefersMetaThenFirstParagraph) {
-  Document meta = ParseHtml("<meta name=description content=\"  We make   widgets in Leeds.  \"><p>x</p>",
-                            "https://a.test/");
+  Document meta =
+      ParseHtml("<meta name=description content=\"  We make   widgets in Leeds.  \"><p>x</p>",
+                "https://a.test/");
   auto d = PageDescription(meta, {}, true);
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->value, "We make widgets in Leeds.");
   std::string para(60, 'a');
-  Document body = ParseHtml("<p>short</p><p>We make widgets. " + para + " and more words here to pass.</p>",
-                            "https://a.test/");
+  Document body =
+      ParseHtml("<p>short</p><p>We make widgets. " + para + " and more words here to pass.</p>",
+                "https://a.test/");
   auto b = PageDescription(body, {}, true);
   ASSERT_TRUE(b.has_value());
   EXPECT_TRUE(b->value.starts_with("We make widgets."));
   EXPECT_FALSE(PageDescription(body, {}, false).has_value());
   std::string long_text;
   for (int i = 0; i < 100; ++i) long_text += "Widgets are great. ";
-  Document big = ParseHtml("<meta name=description content=\"" + long_text + "\">", "https://a.test/");
+  Document big =
+      ParseHtml("<meta name=description content=\"" + long_text + "\">", "https://a.test/");
   auto c = PageDescription(big, {}, true);
   ASSERT_TRUE(c.has_value());
   EXPECT_LE(c->value.size(), 300u);

@@ -8,9 +8,10 @@ namespace {
 
 TEST(CountryFromTld, MapsCountryCodesAndIgnoresGenericOnes) {
   const std::pair<const char*, const char*> cases[] = {
-      {"acme.co.uk", "GB"}, {"acme.uk", "GB"},  {"acme.de", "DE"}, {"acme.com.au", "AU"}, {"acme.ie", "IE"},
-      {"acme.fr", "FR"},    {"acme.com", ""},   {"acme.net", ""},  {"acme.io", ""},       {"acme.co", ""},
-      {"acme.org.uk", "GB"}, {"acme.net.au", "AU"}, {"acme.test", ""}};
+      {"acme.co.uk", "GB"}, {"acme.uk", "GB"}, {"acme.de", "DE"},     {"acme.com.au", "AU"},
+      {"acme.ie", "IE"},    {"acme.fr", "FR"}, {"acme.com", ""},      {"acme.net", ""},
+      {"acme.io", ""},      {"acme.co", ""},   {"acme.org.uk", "GB"}, {"acme.net.au", "AU"},
+      {"acme.test", ""}};
   for (const auto& [in, want] : cases) EXPECT_EQ(CountryFromTld(in), want) << in;
 }
 
@@ -38,8 +39,10 @@ TEST(CountryOfPhone, UsesTheCountryCallingCode) {
 
 TEST(AddPageCountryHints, WeighsJsonLdOverLanguage) {
   Document doc = ParseHtml(
-      "<html lang=en-US><script type=\"application/ld+json\">{\"@type\":\"LocalBusiness\",\"address\":"
-      "{\"@type\":\"PostalAddress\",\"addressCountry\":\"IE\"}}</script><a href=\"tel:+353 1 234 5678\">call</a></html>",
+      "<html lang=en-US><script "
+      "type=\"application/ld+json\">{\"@type\":\"LocalBusiness\",\"address\":"
+      "{\"@type\":\"PostalAddress\",\"addressCountry\":\"IE\"}}</script><a href=\"tel:+353 1 234 "
+      "5678\">call</a></html>",
       "https://acme.com/");
   CountryVotes v;
   AddPageCountryHints(doc, ParseJsonLd(doc), v);

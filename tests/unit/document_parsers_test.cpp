@@ -46,8 +46,8 @@ struct Page {
 
 std::vector<Page> LoadCorpus() {
   std::vector<Page> pages;
-  for (const std::string& dir :
-       {std::string(TRAWL_SOURCE_DIR) + "/tests/fixtures/sites", std::string("/work/shared/realworld/sites")}) {
+  for (const std::string& dir : {std::string(TRAWL_SOURCE_DIR) + "/tests/fixtures/sites",
+                                 std::string("/work/shared/realworld/sites")}) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) continue;
     for (const auto& f : fs::recursive_directory_iterator(dir, ec)) {
@@ -61,7 +61,8 @@ std::vector<Page> LoadCorpus() {
       pages.push_back({f.path().string(), "https://" + host + "/" + path, body.str()});
     }
   }
-  std::sort(pages.begin(), pages.end(), [](const Page& a, const Page& b) { return a.path < b.path; });
+  std::sort(pages.begin(), pages.end(),
+            [](const Page& a, const Page& b) { return a.path < b.path; });
   return pages;
 }
 
@@ -70,7 +71,8 @@ std::set<std::string> EmailBlocks(const Document& d) {
   std::set<std::string> out;
   for (const auto& b : d.blocks) {
     for (size_t at = b.text.find('@'); at != std::string::npos; at = b.text.find('@', at + 1)) {
-      if (at > 0 && at + 1 < b.text.size() && std::isalnum(static_cast<unsigned char>(b.text[at - 1])) &&
+      if (at > 0 && at + 1 < b.text.size() &&
+          std::isalnum(static_cast<unsigned char>(b.text[at - 1])) &&
           std::isalnum(static_cast<unsigned char>(b.text[at + 1]))) {
         out.insert(b.text);
         break;
@@ -101,14 +103,16 @@ std::string Difference(const std::set<std::string>& gumbo, const std::set<std::s
 std::string Dump(const Document& d) {
   std::string out = "lang=" + d.lang + "\ntitle=" + d.title + "\nrefresh=" + d.meta_refresh +
                     "\ncanonical=" + d.canonical + "\nbase=" + d.base_url + "\n";
-  for (const auto& b : d.blocks) out += "block " + b.tag + (b.in_footer ? " footer" : "") + ": " + b.text + "\n";
+  for (const auto& b : d.blocks)
+    out += "block " + b.tag + (b.in_footer ? " footer" : "") + ": " + b.text + "\n";
   for (const auto& l : d.links) {
-    out += "link " + l.href + " -> " + l.url + " [" + l.text + "] rel=" + l.rel + (l.in_footer ? " footer" : "") +
-           (l.in_nav ? " nav" : "") + "\n";
+    out += "link " + l.href + " -> " + l.url + " [" + l.text + "] rel=" + l.rel +
+           (l.in_footer ? " footer" : "") + (l.in_nav ? " nav" : "") + "\n";
   }
   for (const auto& [k, v] : d.meta) out += "meta " + k + "=" + v + "\n";
   for (const auto& j : d.json_ld) out += "json-ld " + j + "\n";
-  for (const auto& m : d.microdata) out += "microdata " + m.itemtype + " " + m.prop + "=" + m.value + "\n";
+  for (const auto& m : d.microdata)
+    out += "microdata " + m.itemtype + " " + m.prop + "=" + m.value + "\n";
   for (const auto& a : d.img_alts) out += "alt " + a + "\n";
   for (const auto& e : d.cf_emails) out += "cf " + e + "\n";
   return out;
@@ -135,8 +139,10 @@ TEST(DocumentParsers, AgreeOnEveryCorpusPage) {
     Document x = ParseHtml(p.html, p.url);
     Document g = ParseHtmlGumbo(p.html, p.url);
     // What the extractors depend on most first, for a readable failure; then everything.
-    EXPECT_EQ(Difference(EmailBlocks(g), EmailBlocks(x)), "") << p.path << ": email blocks (- gumbo, + libxml2)";
-    EXPECT_EQ(Difference(LinkUrls(g), LinkUrls(x)), "") << p.path << ": link URLs (- gumbo, + libxml2)";
+    EXPECT_EQ(Difference(EmailBlocks(g), EmailBlocks(x)), "")
+        << p.path << ": email blocks (- gumbo, + libxml2)";
+    EXPECT_EQ(Difference(LinkUrls(g), LinkUrls(x)), "")
+        << p.path << ": link URLs (- gumbo, + libxml2)";
     EXPECT_EQ(Dump(x), Dump(g)) << p.path;
   }
 }
@@ -151,7 +157,8 @@ TEST(DocumentParsers, AgreeOnBulkFarmPages) {
   for (int i = 0; i < kSites; ++i) {
     for (size_t page = 0; page < sitefarm::BulkSites::PagePaths().size(); ++page) {
       std::string html = sites.Page(i, page).Plain();
-      std::string url = "http://bulk-" + std::to_string(i) + ".test" + sitefarm::BulkSites::PagePaths()[page];
+      std::string url =
+          "http://bulk-" + std::to_string(i) + ".test" + sitefarm::BulkSites::PagePaths()[page];
       EXPECT_EQ(Dump(ParseHtml(html, url)), Dump(ParseHtmlGumbo(html, url))) << url;
       ++pages;
     }
@@ -161,19 +168,22 @@ TEST(DocumentParsers, AgreeOnBulkFarmPages) {
 
 TEST(DocumentParsers, AgreeOnEveryCorpusPageWithoutHtmlHeadAndBodyTags) {
   for (const Page& p : LoadCorpus()) {
-    std::string html = RemoveTags(p.html, {"<html", "</html", "<head", "</head", "<body", "</body"});
+    std::string html =
+        RemoveTags(p.html, {"<html", "</html", "<head", "</head", "<body", "</body"});
     EXPECT_EQ(Dump(ParseHtml(html, p.url)), Dump(ParseHtmlGumbo(html, p.url))) << p.path;
   }
 }
 
 TEST(DocumentParsers, AgreeOnTrickyMarkup) {
   const char* cases[] = {
-      "<p>A &amp; B &lt;x&gt; &#169; &#x2019; &#146; &nbsp;C &foo; &amp D &copy 2024 AT&T a & b</p>",
+      "<p>A &amp; B &lt;x&gt; &#169; &#x2019; &#146; &nbsp;C &foo; &amp D &copy 2024 AT&T a & "
+      "b</p>",
       "<a href=\"/p?a=1&amp;b=2&copy=3\" title=\"&quot;Q&quot; &amp; A\">x</a>",
       "<header class=top><div>unclosed<a href=/in>in</a></header><p>after</p><a href=/out>out</a>",
       "<nav><ul><li><a href=/a>a</a><li><a href=/b>b</a></ul></nav><a href=/c>c</a>",
       "<footer><div><p>© 2024 Acme</footer><p>not footer</p>",
-      "<section itemscope itemtype=https://schema.org/Organization><div><span itemprop=name>Acme</span>"
+      "<section itemscope itemtype=https://schema.org/Organization><div><span "
+      "itemprop=name>Acme</span>"
       "</section><span itemprop=name>Other</span>",
       "<html><head><meta charset=iso-8859-1><title>Caf\xC3\xA9</title></head><p>na\xC3\xAFve</p>",
       "<script type=\"application/ld+json\">\r\n{\"a\": \"</div>\"}\r\n</script><p>after</p>",
@@ -183,10 +193,14 @@ TEST(DocumentParsers, AgreeOnTrickyMarkup) {
       "<p>caf\xC3 \xFF ok \xC3\xA9</p>",
       "<body><p>one</p></html><p>after end</p>",
       "<title>  A  &amp;  B </title><body><title>second</title><p>x</p>",
-      "<title>Home | Acme</title><footer><p>\xC2\xA9 2024 Acme Ltd</p></footer>",  // HTML5 element right after head
-      "<meta name=a content=b><header><img class=logo src=l.png alt=\"Acme logo\"></header><p>x</p>",
+      "<title>Home | Acme</title><footer><p>\xC2\xA9 2024 Acme Ltd</p></footer>",  // HTML5 element
+                                                                                   // right after
+                                                                                   // head
+      "<meta name=a content=b><header><img class=logo src=l.png alt=\"Acme "
+      "logo\"></header><p>x</p>",
       "<title>T</title><div><title>U</title></div><meta name=late content=1><p>y</p>",
-      "<div style=\"DISPLAY: none\">h</div><div hidden>h2</div><p>shown</p><noscript><a href=/n>n</a></noscript>",
+      "<div style=\"DISPLAY: none\">h</div><div hidden>h2</div><p>shown</p><noscript><a "
+      "href=/n>n</a></noscript>",
       "bare text",
       "<p>a</p><!- bogus -><p>b</p><?php x ?><p>c</p><!--> <p>d</p><!-- x --!><p>e</p>",
       "<a href=/x title=\"a &amp b\"></a><a href=\"?a=1&copy=2&copy;\">x</a>",
@@ -202,14 +216,17 @@ TEST(DocumentParsers, AgreeOnTrickyMarkup) {
       "<meta charset=utf-8><html lang=de><p>x",
       "<p>x<table><tr><td>y</table>",
       "<!DOCTYPE html><p>x<table><tr><td>y</table>",
-      "<title>T</title><script>var a=\"</div><p>\";</script><style>p{}</style><p>z</p><textarea><b>t</b></textarea>",
+      "<title>T</title><script>var "
+      "a=\"</div><p>\";</script><style>p{}</style><p>z</p><textarea><b>t</b></textarea>",
       "<h1>a<h2>b</h1>c<button>d<button>e",
       "<table><td>a<td>b<tr><th>c</table><table><caption>cap<tr><td>d</table>",
       "<p>one</p></p><p>two</br>three",
       "<DIV CLASS=Footer><A HREF=/up>Up</A></DIV><P>x",
   };
   for (const char* html : cases) {
-    EXPECT_EQ(Dump(ParseHtml(html, "https://acme.test/")), Dump(ParseHtmlGumbo(html, "https://acme.test/"))) << html;
+    EXPECT_EQ(Dump(ParseHtml(html, "https://acme.test/")),
+              Dump(ParseHtmlGumbo(html, "https://acme.test/")))
+        << html;
   }
 }
 
@@ -231,7 +248,8 @@ TEST(DocumentParsers, RecoversMissingEndTagsLikeGumbo) {
       libxml2_differs += differ(ParseHtmlLibxml2(html, p.url), g);
     }
     EXPECT_LE(trawl_differs, libxml2_differs) << *removed.begin();
-    EXPECT_LE(trawl_differs * 100, corpus.size()) << *removed.begin() << ": more than 1% of pages differ";
+    EXPECT_LE(trawl_differs * 100, corpus.size())
+        << *removed.begin() << ": more than 1% of pages differ";
   }
 }
 

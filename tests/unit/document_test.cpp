@@ -56,12 +56,15 @@ TEST(ParseHtml, SplitsBlocksAndKeepsBrLinesTogether) {
 TEST(ParseHtml, SkipsInvisibleContent) {
   Document d = ParseHtml(
       "<html><head><style>.x{color:red}</style><script>var secret='s@x.com';</script></head><body>"
-      "<p>shown</p><script>hidden1()</script><noscript>hidden2</noscript><template><p>hidden3</p></template>"
-      "<svg><text>hidden4</text></svg><div hidden>hidden5</div><p style=\"display: none\">hidden6</p>"
+      "<p>shown</p><script>hidden1()</script><noscript>hidden2</noscript><template><p>hidden3</p></"
+      "template>"
+      "<svg><text>hidden4</text></svg><div hidden>hidden5</div><p style=\"display: "
+      "none\">hidden6</p>"
       "<select><option>hidden7</option></select></body></html>",
       "https://acme.test/");
   EXPECT_NE(FindBlock(d, "shown"), nullptr);
-  for (const char* h : {"secret", "hidden1", "hidden2", "hidden3", "hidden4", "hidden5", "hidden6", "hidden7", "color"}) {
+  for (const char* h : {"secret", "hidden1", "hidden2", "hidden3", "hidden4", "hidden5", "hidden6",
+                        "hidden7", "color"}) {
     EXPECT_EQ(FindBlock(d, h), nullptr) << h;
   }
 }
@@ -70,9 +73,12 @@ TEST(ParseHtml, ResolvesLinksAgainstBaseAndKeepsRawHrefs) {
   Document d = ParseHtml(
       "<head><base href=\"https://acme.test/sub/\"></head><body>"
       "<nav><a href=\"about.html\">About  us</a></nav>"
-      "<a href=\"mailto:Info@Acme.test?subject=Hi\">Mail</a><a href=\"tel:+44 1234 567890\">Call</a>"
-      "<a href=\"/contact\" title=\"Contact page\"></a><a href=\"x\"><img src=l.png alt=\"Acme logo\"></a>"
-      "<footer><a href=\"https://twitter.com/acme\" aria-label=\"Twitter\"><i></i></a></footer></body>",
+      "<a href=\"mailto:Info@Acme.test?subject=Hi\">Mail</a><a href=\"tel:+44 1234 "
+      "567890\">Call</a>"
+      "<a href=\"/contact\" title=\"Contact page\"></a><a href=\"x\"><img src=l.png alt=\"Acme "
+      "logo\"></a>"
+      "<footer><a href=\"https://twitter.com/acme\" "
+      "aria-label=\"Twitter\"><i></i></a></footer></body>",
       "https://acme.test/index.html");
   EXPECT_EQ(d.base_url, "https://acme.test/sub/");
   const Link* about = FindLink(d, "about.html");
@@ -95,8 +101,9 @@ TEST(ParseHtml, ResolvesLinksAgainstBaseAndKeepsRawHrefs) {
 }
 
 TEST(ParseHtml, FooterByClassMarksBlocksAndLinks) {
-  Document d = ParseHtml("<div class=\"site-Footer\"><p>© 2024 Acme</p><a href=\"/p\">Privacy</a></div><p>body</p>",
-                         "https://acme.test/");
+  Document d = ParseHtml(
+      "<div class=\"site-Footer\"><p>© 2024 Acme</p><a href=\"/p\">Privacy</a></div><p>body</p>",
+      "https://acme.test/");
   EXPECT_TRUE(FindBlock(d, "© 2024 Acme")->in_footer);
   EXPECT_FALSE(FindBlock(d, "body")->in_footer);
   EXPECT_TRUE(FindLink(d, "/p")->in_footer);
@@ -105,9 +112,13 @@ TEST(ParseHtml, FooterByClassMarksBlocksAndLinks) {
 TEST(ParseHtml, ReadsHeadMetaData) {
   Document d = ParseHtml(
       "<html lang=\"en-GB\"><head><title> Acme | Home </title>"
-      "<meta name=\"Description\" content=\"We make widgets\"><meta property=\"og:site_name\" content=\"Acme Ltd\">"
-      "<meta http-equiv=\"Refresh\" content=\"0; URL='/new/'\"><link rel=\"canonical\" href=\"/home\">"
-      "<script type=\"application/ld+json\">{\"@type\":\"Organization\",\"name\":\"Acme\"}</script></head></html>",
+      "<meta name=\"Description\" content=\"We make widgets\"><meta property=\"og:site_name\" "
+      "content=\"Acme Ltd\">"
+      "<meta http-equiv=\"Refresh\" content=\"0; URL='/new/'\"><link rel=\"canonical\" "
+      "href=\"/home\">"
+      "<script "
+      "type=\"application/ld+json\">{\"@type\":\"Organization\",\"name\":\"Acme\"}</script></"
+      "head></html>",
       "https://acme.test/");
   EXPECT_EQ(d.lang, "en-gb");
   EXPECT_EQ(d.title, "Acme | Home");
@@ -122,9 +133,11 @@ TEST(ParseHtml, ReadsHeadMetaData) {
 
 TEST(ParseHtml, ReadsMicrodataWithItsScopeType) {
   Document d = ParseHtml(
-      "<div itemscope itemtype=\"https://schema.org/LocalBusiness\"><span itemprop=\"name\">Acme <b>Ltd</b></span>"
+      "<div itemscope itemtype=\"https://schema.org/LocalBusiness\"><span itemprop=\"name\">Acme "
+      "<b>Ltd</b></span>"
       "<div itemprop=\"address\" itemscope itemtype=\"https://schema.org/PostalAddress\">"
-      "<span itemprop=\"postalCode\">LS1 1AA</span><meta itemprop=\"addressCountry\" content=\"GB\"></div>"
+      "<span itemprop=\"postalCode\">LS1 1AA</span><meta itemprop=\"addressCountry\" "
+      "content=\"GB\"></div>"
       "<a itemprop=\"sameAs\" href=\"https://facebook.com/acme\">fb</a></div>",
       "https://acme.test/");
   auto find = [&](std::string_view prop) -> const MicrodataProp* {
@@ -145,8 +158,10 @@ TEST(ParseHtml, ReadsMicrodataWithItsScopeType) {
 
 TEST(ParseHtml, PutsLogoAltsFirst) {
   Document d = ParseHtml(
-      "<body><p><img src=\"team.jpg\" alt=\"Our team\"></p><header><a href=\"/\"><img src=\"a.png\" "
-      "alt=\"Acme Widgets\"></a></header><img class=\"site-logo\" src=\"b.png\" alt=\"Acme\"></body>",
+      "<body><p><img src=\"team.jpg\" alt=\"Our team\"></p><header><a href=\"/\"><img "
+      "src=\"a.png\" "
+      "alt=\"Acme Widgets\"></a></header><img class=\"site-logo\" src=\"b.png\" "
+      "alt=\"Acme\"></body>",
       "https://acme.test/");
   ASSERT_EQ(d.img_alts.size(), 3u);
   EXPECT_EQ(d.img_alts[0], "Acme Widgets");
@@ -155,9 +170,10 @@ TEST(ParseHtml, PutsLogoAltsFirst) {
 }
 
 TEST(ParseHtml, DecodesCloudflareEmailProtection) {
-  std::string html = "<a class=\"__cf_email__\" data-cfemail=\"" + CfEncode("info@acme.test", 0x5a) +
-                     "\">[email&#160;protected]</a><a href=\"/cdn-cgi/l/email-protection#" +
-                     CfEncode("sales@acme.test", 0x13) + "\">mail</a><span data-cfemail=\"zz\"></span>";
+  std::string html =
+      "<a class=\"__cf_email__\" data-cfemail=\"" + CfEncode("info@acme.test", 0x5a) +
+      "\">[email&#160;protected]</a><a href=\"/cdn-cgi/l/email-protection#" +
+      CfEncode("sales@acme.test", 0x13) + "\">mail</a><span data-cfemail=\"zz\"></span>";
   Document d = ParseHtml(html, "https://acme.test/");
   ASSERT_EQ(d.cf_emails.size(), 2u);
   EXPECT_EQ(d.cf_emails[0], "info@acme.test");
@@ -174,8 +190,10 @@ TEST(ParseHtml, RecoversFromBrokenMarkup) {
   const Case cases[] = {
       {"unclosed tags", "<div><p>first<p>second <a href=/x>link", "second", "/x"},
       {"misnested", "<p><b><i>bold</b> italic</i></p><a href=/y>y</a>", "italic", "/y"},
-      {"stray </html> in the middle", "<body><p>one</p></html><p>after end</p><a href=/z>z</a>", "after end", "/z"},
-      {"unquoted attributes", "<a href=/contact class=btn>Contact</a><p>ok</p>", "Contact", "/contact"},
+      {"stray </html> in the middle", "<body><p>one</p></html><p>after end</p><a href=/z>z</a>",
+       "after end", "/z"},
+      {"unquoted attributes", "<a href=/contact class=btn>Contact</a><p>ok</p>", "Contact",
+       "/contact"},
       {"invalid UTF-8", std::string("<p>caf\xC3 \xFF\xFE ok</p><a href=\"/u\">u</a>"), "ok", "/u"},
       {"no html at all", "just text, no tags", "just text", nullptr},
       {"empty", "", nullptr, nullptr},
@@ -253,10 +271,12 @@ TEST(ParseHtml, DecodesCharacterReferencesLikeABrowser) {
       {"<p>a&nbsp;&nbsp;b</p>", "a b"},
       {"<p>Banking &amp financial</p>", "Banking & financial"},  // legacy entity, no ';'
       {"<p>&copy 2024 Acme</p>", "\xC2\xA9 2024 Acme"},
-      {"<p>&copy2024</p>", "\xC2\xA9" "2024"},                    // longest legacy prefix
+      {"<p>&copy2024</p>",
+       "\xC2\xA9"
+       "2024"},  // longest legacy prefix
       {"<p>AT&T and R&D</p>", "AT&T and R&D"},
-      {"<p>&foo; &bogus</p>", "&foo; &bogus"},                   // unknown: kept as written
-      {"<p>it&#146;s</p>", "it\xE2\x80\x99s"},                     // Windows-1252 meaning of 146
+      {"<p>&foo; &bogus</p>", "&foo; &bogus"},  // unknown: kept as written
+      {"<p>it&#146;s</p>", "it\xE2\x80\x99s"},  // Windows-1252 meaning of 146
       {"<p>a &amp;copy b</p>", "a &copy b"},
   };
   for (const auto& c : cases) {
@@ -267,8 +287,9 @@ TEST(ParseHtml, DecodesCharacterReferencesLikeABrowser) {
 }
 
 TEST(ParseHtml, DecodesCharacterReferencesInAttributes) {
-  Document d = ParseHtml("<a href=\"/p?a=1&amp;b=2&copy=3\" title=\"Tom &amp; Jerry &#8211; &quot;TJ&quot;\"></a>",
-                         "https://acme.test/");
+  Document d = ParseHtml(
+      "<a href=\"/p?a=1&amp;b=2&copy=3\" title=\"Tom &amp; Jerry &#8211; &quot;TJ&quot;\"></a>",
+      "https://acme.test/");
   ASSERT_EQ(d.links.size(), 1u);
   EXPECT_EQ(d.links[0].href, "/p?a=1&b=2&copy=3");  // "&copy=" is a query parameter, not ©
   EXPECT_EQ(d.links[0].text, "Tom & Jerry \xE2\x80\x93 \"TJ\"");
@@ -276,16 +297,18 @@ TEST(ParseHtml, DecodesCharacterReferencesInAttributes) {
 
 TEST(ParseHtml, KeepsUtf8WhateverTheMetaCharsetSays) {
   // The fetcher has already converted the page; a stale <meta charset> must not re-decode it.
-  Document d = ParseHtml("<head><meta charset=\"iso-8859-1\"><title>Caf\xC3\xA9</title></head><p>na\xC3\xAFve</p>",
-                         "https://acme.test/");
+  Document d = ParseHtml(
+      "<head><meta charset=\"iso-8859-1\"><title>Caf\xC3\xA9</title></head><p>na\xC3\xAFve</p>",
+      "https://acme.test/");
   EXPECT_EQ(d.title, "Caf\xC3\xA9");
   EXPECT_NE(FindBlock(d, "na\xC3\xAFve"), nullptr);
 }
 
 TEST(ParseHtml, InvalidBytesDoNotGarbleTheRestOfThePage) {
   using namespace std::string_literals;  // the page holds a NUL byte
-  Document d = ParseHtml("<p>bad \xFF\xC3 byte</p><p>Caf\xC3\xA9 M\xC3\xBCller</p><p>nul\0here</p>"s,
-                         "https://acme.test/");
+  Document d =
+      ParseHtml("<p>bad \xFF\xC3 byte</p><p>Caf\xC3\xA9 M\xC3\xBCller</p><p>nul\0here</p>"s,
+                "https://acme.test/");
   EXPECT_NE(FindBlock(d, "bad \xEF\xBF\xBD"), nullptr);
   EXPECT_NE(FindBlock(d, "Caf\xC3\xA9 M\xC3\xBCller"), nullptr);
   EXPECT_NE(FindBlock(d, "nulhere"), nullptr);
@@ -295,7 +318,8 @@ TEST(ParseHtml, EndTagClosesUnclosedBlocksInside) {
   // HTML 4 parsers leave <header> open here (a <div> inside is unclosed), which would put
   // the whole page "in_nav"; browsers close both.
   Document d = ParseHtml(
-      "<header><div class=hero><a href=\"/in\">in</a></header><section><p>body</p><a href=\"/out\">out</a>"
+      "<header><div class=hero><a href=\"/in\">in</a></header><section><p>body</p><a "
+      "href=\"/out\">out</a>"
       "</section><footer><div><p>\xC2\xA9 Acme</footer><p>after footer</p>",
       "https://acme.test/");
   ASSERT_NE(FindLink(d, "/in"), nullptr);
@@ -320,8 +344,8 @@ TEST(ParseHtml, ScriptBodiesAreRawAndNotVisible) {
 TEST(ParseHtml, IsSafeToCallFromSeveralThreads) {
   std::string html = "<html lang=en><title>T</title><body>";
   for (int i = 0; i < 200; ++i) {
-    html += "<div class=footer><p>Block " + std::to_string(i) + " &amp; more</p><a href=\"/p" + std::to_string(i) +
-            "\">link</a></div>";
+    html += "<div class=footer><p>Block " + std::to_string(i) + " &amp; more</p><a href=\"/p" +
+            std::to_string(i) + "\">link</a></div>";
   }
   const Document reference = ParseHtml(html, "https://acme.test/");
   ASSERT_EQ(reference.links.size(), 200u);
@@ -331,7 +355,8 @@ TEST(ParseHtml, IsSafeToCallFromSeveralThreads) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 50; ++i) {
         Document d = ParseHtml(html, "https://acme.test/");
-        if (d.blocks.size() == reference.blocks.size() && d.links.size() == reference.links.size() &&
+        if (d.blocks.size() == reference.blocks.size() &&
+            d.links.size() == reference.links.size() &&
             d.blocks.back().text == reference.blocks.back().text && d.title == reference.title) {
           ++same[t];
         }

@@ -19,9 +19,9 @@ TEST(NormalizeDomain, AcceptsWhatUsersPaste) {
       {"https://www.acme.com/about?x=1#top", "acme.com"},
       {"http://user:pw@acme.com:8080/", "acme.com"},
       {"//acme.com/x", "acme.com"},
-      {"acme.test", "acme.test"},           // RFC 6761 reserved name
-      {"shop.example", "shop.example"},     // RFC 6761 reserved name
-      {"www.com", "www.com"},               // "www." is only stripped from 3+ labels
+      {"acme.test", "acme.test"},        // RFC 6761 reserved name
+      {"shop.example", "shop.example"},  // RFC 6761 reserved name
+      {"www.com", "www.com"},            // "www." is only stripped from 3+ labels
       {"bücher.de", "xn--bcher-kva.de"},
       {"XN--BCHER-KVA.DE", "xn--bcher-kva.de"},
       {"sub.domain.example.org", "sub.domain.example.org"},
@@ -34,9 +34,23 @@ TEST(NormalizeDomain, AcceptsWhatUsersPaste) {
 }
 
 TEST(NormalizeDomain, RejectsGarbageWithAReason) {
-  const char* bad[] = {"", "   ", "localhost", "co.uk", "com", "192.168.1.1", "[::1]",
-                       "acme..com", "-acme.com", "acme-.com", "ac me.com", "acme<script>.com",
-                       "a@b", "acme.123", "http://", "💩", std::string(300, 'a').append(".com").c_str()};
+  const char* bad[] = {"",
+                       "   ",
+                       "localhost",
+                       "co.uk",
+                       "com",
+                       "192.168.1.1",
+                       "[::1]",
+                       "acme..com",
+                       "-acme.com",
+                       "acme-.com",
+                       "ac me.com",
+                       "acme<script>.com",
+                       "a@b",
+                       "acme.123",
+                       "http://",
+                       "💩",
+                       std::string(300, 'a').append(".com").c_str()};
   for (const char* in : bad) {
     auto d = NormalizeDomain(in);
     EXPECT_FALSE(d.has_value()) << "'" << in << "' was accepted as " << (d ? d->ascii : "");

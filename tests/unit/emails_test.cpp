@@ -61,10 +61,14 @@ TEST(ExtractEmails, ReadsMailtoTextCloudflareJsonLdAndMicrodata) {
       "<a href=\"mailto:a@acme.co.uk,b@acme.co.uk\">both</a>"
       "<p>Write to sales@acme.co.uk or call.</p>"
       "<span data-cfemail=\"5a3f342b2f3328333f291a3b39373f743935742f31\"></span>"
-      "<script type=\"application/ld+json\">{\"@type\":\"Organization\",\"email\":\"mailto:ld@acme.co.uk\"}</script>"
-      "<div itemscope itemtype=\"https://schema.org/Organization\"><span itemprop=\"email\">md@acme.co.uk</span></div>");
-  std::vector<std::string> want = {"info@acme.co.uk", "a@acme.co.uk", "b@acme.co.uk", "enquiries@acme.co.uk",
-                                   "ld@acme.co.uk", "md@acme.co.uk", "sales@acme.co.uk"};
+      "<script "
+      "type=\"application/"
+      "ld+json\">{\"@type\":\"Organization\",\"email\":\"mailto:ld@acme.co.uk\"}</script>"
+      "<div itemscope itemtype=\"https://schema.org/Organization\"><span "
+      "itemprop=\"email\">md@acme.co.uk</span></div>");
+  std::vector<std::string> want = {"info@acme.co.uk",      "a@acme.co.uk",  "b@acme.co.uk",
+                                   "enquiries@acme.co.uk", "ld@acme.co.uk", "md@acme.co.uk",
+                                   "sales@acme.co.uk"};
   // Cloudflare's key 0x5a decodes the span above.
   std::sort(got.begin(), got.end());
   std::sort(want.begin(), want.end());
@@ -118,7 +122,8 @@ TEST(ExtractEmails, DropsTheWebDesignersAddress) {
     const char* credit;
   };
   const Case cases[] = {
-      {"<footer><p>Website by <a href=\"https://pixelworks.co.uk\">PixelWorks</a> hello@pixelworks.co.uk</p></footer>"},
+      {"<footer><p>Website by <a href=\"https://pixelworks.co.uk\">PixelWorks</a> "
+       "hello@pixelworks.co.uk</p></footer>"},
       {"<footer><p>Designed by PixelWorks (hello@pixelworks.co.uk)</p></footer>"},
       {"<footer><p>Webdesign: PixelWorks – hello@pixelworks.co.uk</p></footer>"},
       {"<footer><p>Erstellt von PixelWorks, hello@pixelworks.co.uk</p></footer>"},
@@ -136,13 +141,15 @@ TEST(ExtractEmails, DropsTheWebDesignersAddress) {
 }
 
 TEST(RankEmails, OwnDomainRolesFirstThenFreeMailThenOthers) {
-  std::vector<Sourced> e = {{"partner@supplier.com", ""}, {"jo@gmail.com", ""}, {"jane@acme.co.uk", ""},
-                            {"noreply@acme.co.uk", ""},   {"sales@acme.co.uk", ""}, {"info@acme.co.uk", ""}};
+  std::vector<Sourced> e = {{"partner@supplier.com", ""}, {"jo@gmail.com", ""},
+                            {"jane@acme.co.uk", ""},      {"noreply@acme.co.uk", ""},
+                            {"sales@acme.co.uk", ""},     {"info@acme.co.uk", ""}};
   RankEmails(e, "acme.co.uk");
   std::vector<std::string> got;
   for (const auto& s : e) got.push_back(s.value);
-  std::vector<std::string> want = {"info@acme.co.uk", "sales@acme.co.uk", "jane@acme.co.uk", "noreply@acme.co.uk",
-                                   "jo@gmail.com", "partner@supplier.com"};
+  std::vector<std::string> want = {"info@acme.co.uk", "sales@acme.co.uk",
+                                   "jane@acme.co.uk", "noreply@acme.co.uk",
+                                   "jo@gmail.com",    "partner@supplier.com"};
   EXPECT_EQ(got, want);
 }
 

@@ -6,7 +6,8 @@
 namespace trawl {
 namespace {
 
-Profile Build(std::string_view domain, const std::vector<std::pair<std::string, std::string>>& pages) {
+Profile Build(std::string_view domain,
+              const std::vector<std::pair<std::string, std::string>>& pages) {
   ProfileBuilder b{std::string(domain)};
   for (const auto& [url, html] : pages) b.AddPage(ParseHtml(html, url));
   Profile p;
@@ -19,15 +20,21 @@ TEST(ProfileBuilder, MergesPagesIntoOneProfile) {
   Profile p = Build(
       "acmewidgets.co.uk",
       {{"https://acmewidgets.co.uk/",
-        "<html lang=en-GB><head><title>Home | Acme Widgets</title><meta name=description content=\"Widgets made in "
-        "Leeds since 1990.\"></head><body><header><img class=logo src=logo.png alt=\"Acme Widgets\"></header>"
-        "<p>Email jane@acmewidgets.co.uk</p><footer><p>© 2024 Acme Widgets Ltd. All rights reserved</p>"
-        "<a href=\"https://www.facebook.com/acmewidgets\">fb</a><a href=\"https://www.facebook.com/sharer/"
-        "sharer.php?u=x\">share</a><p>Website by <a href=\"https://pixelworks.co.uk\">PixelWorks</a></p>"
+        "<html lang=en-GB><head><title>Home | Acme Widgets</title><meta name=description "
+        "content=\"Widgets made in "
+        "Leeds since 1990.\"></head><body><header><img class=logo src=logo.png alt=\"Acme "
+        "Widgets\"></header>"
+        "<p>Email jane@acmewidgets.co.uk</p><footer><p>© 2024 Acme Widgets Ltd. All rights "
+        "reserved</p>"
+        "<a href=\"https://www.facebook.com/acmewidgets\">fb</a><a "
+        "href=\"https://www.facebook.com/sharer/"
+        "sharer.php?u=x\">share</a><p>Website by <a "
+        "href=\"https://pixelworks.co.uk\">PixelWorks</a></p>"
         "<a href=\"https://twitter.com/pixelworks\">PixelWorks</a></footer></body></html>"},
        {"https://acmewidgets.co.uk/contact",
         "<title>Contact | Acme Widgets</title><a href=\"mailto:info@acmewidgets.co.uk\">mail</a>"
-        "<p>Our friends: hello@pixelworks.co.uk</p><a href=\"https://www.instagram.com/acme.widgets/\">ig</a>"},
+        "<p>Our friends: hello@pixelworks.co.uk</p><a "
+        "href=\"https://www.instagram.com/acme.widgets/\">ig</a>"},
        {"https://acmewidgets.co.uk/privacy",
         "<p>Complain to casework@ico.org.uk</p><p>Or jane@acmewidgets.co.uk</p>"}});
   ASSERT_TRUE(p.company_name.has_value());
@@ -37,7 +44,8 @@ TEST(ProfileBuilder, MergesPagesIntoOneProfile) {
   EXPECT_EQ(p.description->source, "https://acmewidgets.co.uk/");
   std::vector<std::string> emails;
   for (const auto& e : p.emails) emails.push_back(e.value);
-  // The designer's address (credit domain) and the regulator's (privacy page) are not the company's.
+  // The designer's address (credit domain) and the regulator's (privacy page) are not the
+  // company's.
   EXPECT_EQ(emails, (std::vector<std::string>{"info@acmewidgets.co.uk", "jane@acmewidgets.co.uk"}));
   EXPECT_EQ(p.emails[0].source, "https://acmewidgets.co.uk/contact");
   EXPECT_EQ(p.emails[1].source, "https://acmewidgets.co.uk/");
@@ -67,8 +75,10 @@ struct LegalPageCase {
 TEST(ProfileBuilder, ThirdPartiesOnLegalPagesAreNotTheCompany) {
   const LegalPageCase cases[] = {
       {"host under its own heading", "https://acme.fr/mentions-legales/",
-       "<h3>Éditeur du site</h3><p>Acme SARL<br>14 rue de la Paix, 69007 Lyon<br>Téléphone : 04 65 71 12 34</p>"
-       "<h3>Hébergement</h3><p>Nuage SAS, 3 allée des Serveurs, 59100 Roubaix — Tél. 03 53 01 44 20</p>"
+       "<h3>Éditeur du site</h3><p>Acme SARL<br>14 rue de la Paix, 69007 Lyon<br>Téléphone : 04 65 "
+       "71 12 34</p>"
+       "<h3>Hébergement</h3><p>Nuage SAS, 3 allée des Serveurs, 59100 Roubaix — Tél. 03 53 01 44 "
+       "20</p>"
        "<h3>Propriété intellectuelle</h3><p>Tous droits réservés.</p>",
        "+33465711234 phone; | 69007;"},
       {"host label line inside the company's block", "https://acme.fr/mentions-legales/",
@@ -78,12 +88,14 @@ TEST(ProfileBuilder, ThirdPartiesOnLegalPagesAreNotTheCompany) {
        "+33465711234 phone; | 69007;"},
       {"label paragraph then the host's lines", "https://acme.fr/mentions-legales/",
        "<p>Acme SARL, 14 rue de la Paix, 69007 Lyon. Tél. 04 65 71 12 34</p><p>Hébergeur :</p>"
-       "<p>Nuage SAS</p><p>3 allée des Serveurs</p><p>59100 Roubaix</p><p><a href=\"tel:+33353014420\">"
+       "<p>Nuage SAS</p><p>3 allée des Serveurs</p><p>59100 Roubaix</p><p><a "
+       "href=\"tel:+33353014420\">"
        "03 53 01 44 20</a></p><h3>Crédits</h3><p>Photos : Acme</p>",
        "+33465711234 phone; | 69007;"},
       {"regulator introduced by a colon", "https://acme.de/datenschutz",
        "<p>Acme GmbH, Musterstraße 1, 80331 München, Telefon: 089 1234567</p>"
-       "<h2>Beschwerderecht bei einer Aufsichtsbehörde</h2><p>Sie können sich beschweren. Zuständige "
+       "<h2>Beschwerderecht bei einer Aufsichtsbehörde</h2><p>Sie können sich beschweren. "
+       "Zuständige "
        "Aufsichtsbehörde ist:<br>Landeszentrum für Datenschutz<br>Holstenstraße 98, 24103 Kiel<br>"
        "Telefon: 0431 9881200</p>",
        "+49891234567 phone; | 80331;"},
@@ -93,14 +105,17 @@ TEST(ProfileBuilder, ThirdPartiesOnLegalPagesAreNotTheCompany) {
        "+49891234567 phone; | 80331;"},
       {"technical provider in an imprint", "https://acme.de/impressum",
        "<p>Acme GmbH<br>Musterstraße 1<br>80331 München<br>Telefon: 089 1234567</p>"
-       "<p>Technischer Dienstleister: Netzwerk AG, Hostweg 2, 10115 Berlin, Telefon: 030 9876543</p>",
+       "<p>Technischer Dienstleister: Netzwerk AG, Hostweg 2, 10115 Berlin, Telefon: 030 "
+       "9876543</p>",
        "+49891234567 phone; | 80331;"},
       {"the company's own section ends the cut", "https://acme.de/impressum",
-       "<p>Aufsichtsbehörde:<br>Landratsamt Kiel<br>Holstenstraße 98, 24103 Kiel<br>Telefon: 0431 9881200<br>"
+       "<p>Aufsichtsbehörde:<br>Landratsamt Kiel<br>Holstenstraße 98, 24103 Kiel<br>Telefon: 0431 "
+       "9881200<br>"
        "Kontakt: Telefon 089 1234567</p>",
        "+49891234567 phone; |"},
       {"same words on a page that is not legal are kept", "https://acme.fr/contact/",
-       "<h3>Hébergement</h3><p>Nuage SAS, 3 allée des Serveurs, 59100 Roubaix — Tél. 03 53 01 44 20</p>",
+       "<h3>Hébergement</h3><p>Nuage SAS, 3 allée des Serveurs, 59100 Roubaix — Tél. 03 53 01 44 "
+       "20</p>",
        "+33353014420 phone; | 59100;"},
       {"a hosting company's own imprint is kept", "https://acme-hosting.de/impressum",
        "<p>Acme Hosting GmbH<br>Musterstraße 1<br>80331 München<br>Telefon: 089 1234567</p>",

@@ -32,14 +32,16 @@ TEST(HtmlParser, DecodesCharacterReferences) {
   Document d = Parse(
       "<p>&amp; &lt;&gt; &quot;&apos; &copy; &eacute;&Eacute; &hellip; &#65;&#x42;&#X43 &#128512; "
       "&#150; &#0; &#xD800; &#1114112; &nosuch; &#; &#x; a&b</p>");
-  EXPECT_EQ(Blocks(d), V{"& <> \"' \xC2\xA9 \xC3\xA9\xC3\x89 \xE2\x80\xA6 ABC \xF0\x9F\x98\x80 \xE2\x80\x93 "
-                         "\xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD &nosuch; &#; &#x; a&b"});
+  EXPECT_EQ(Blocks(d),
+            V{"& <> \"' \xC2\xA9 \xC3\xA9\xC3\x89 \xE2\x80\xA6 ABC \xF0\x9F\x98\x80 \xE2\x80\x93 "
+              "\xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD &nosuch; &#; &#x; a&b"});
 }
 
 TEST(HtmlParser, LegacyReferencesWithoutSemicolon) {
   // In text the longest legacy name is decoded even when letters follow.
   Document d = Parse("<p>&copy 2024 &copy2024 &amp x &notit; &AMP; &COPY</p>");
-  EXPECT_EQ(Blocks(d), V{"\xC2\xA9 2024 \xC2\xA9" "2024 & x \xC2\xACit; & \xC2\xA9"});
+  EXPECT_EQ(Blocks(d), V{"\xC2\xA9 2024 \xC2\xA9"
+                         "2024 & x \xC2\xACit; & \xC2\xA9"});
   // In attribute values, not when a letter, digit or '=' follows (query strings stay intact).
   d = Parse("<a href=\"/p?a=1&copy=2&amp;b=3&copyx&copy\">x</a>");
   ASSERT_EQ(d.links.size(), 1u);
@@ -51,21 +53,24 @@ TEST(HtmlParser, ReadsAttributesAsHtmlDoes) {
       "<A HREF=/one Title='single &amp; quoted'>1</A><a href=/two title=unquoted>2</a>"
       "<a href=\"/three\" href=\"/ignored\" title = \"spaced\">3</a><a href=/four/>4</a>");
   EXPECT_EQ(LinkTexts(d), (V{"/one=1", "/two=2", "/three=3", "/four/=4"}));
-  d = Parse("<a title=\"single &amp; quoted\"></a><a title=unquoted></a><a title = \"spaced\"></a>");
+  d = Parse(
+      "<a title=\"single &amp; quoted\"></a><a title=unquoted></a><a title = \"spaced\"></a>");
   EXPECT_EQ(LinkTexts(d), (V{"=single & quoted", "=unquoted", "=spaced"}));
 }
 
 TEST(HtmlParser, SkipsCommentsDoctypesAndBogusMarkup) {
   Document d = Parse(
       "<!DOCTYPE html><!-- a <p>comment</p> --><p>one</p><!--><p>two</p><!---><p>three</p>"
-      "<!-- x --!><p>four</p><?xml x?><p>five</p><!bogus><p>six</p></ ><p>seven</p></><p>a < b</p>");
+      "<!-- x --!><p>four</p><?xml x?><p>five</p><!bogus><p>six</p></ ><p>seven</p></><p>a < "
+      "b</p>");
   EXPECT_EQ(Blocks(d), (V{"one", "two", "three", "four", "five", "six", "seven", "a < b"}));
 }
 
 TEST(HtmlParser, RawTextElementsEndOnlyAtTheirOwnEndTag) {
   Document d = Parse(
       "<title>A &amp; <b>B</b></title><script>if (a<b) document.write('<p>no</p></div>');</script>"
-      "<style>p::after{content:'</p>'}</style><p>yes</p><textarea><p>typed &amp; kept</p></textarea>"
+      "<style>p::after{content:'</p>'}</style><p>yes</p><textarea><p>typed &amp; "
+      "kept</p></textarea>"
       "<script type=application/ld+json>{\"name\": \"</scripts> </scrip\"}</SCRIPT ><p>after</p>");
   EXPECT_EQ(d.title, "A & <b>B</b>");
   EXPECT_EQ(Blocks(d), (V{"yes", "after"}));
@@ -88,7 +93,8 @@ TEST(HtmlParser, ImpliesHtmlHeadAndBody) {
 }
 
 TEST(HtmlParser, NoscriptInHeadEndsTheHeadAtTheFirstBodyElement) {
-  Document d = Parse("<head><noscript><img src=p.gif alt=pixel></noscript><title>T</title></head><p>x</p>");
+  Document d =
+      Parse("<head><noscript><img src=p.gif alt=pixel></noscript><title>T</title></head><p>x</p>");
   EXPECT_EQ(d.img_alts, V{"pixel"});
   // The title now sits in the body, where HTML reads it as the title and shows its text.
   EXPECT_EQ(d.title, "T");
@@ -99,8 +105,8 @@ TEST(HtmlParser, AutoClosesParagraphsListsAndCells) {
   Document d = Parse(
       "<p>one<p>two<div>three</div><ul><li>a<li>b<ul><li>b1</ul><li>c</ul><dl><dt>t<dd>d</dl>"
       "<table><tr><td>x<td>y<tr><th>z</table><h1>h1<h2>h2</h1>after");
-  EXPECT_EQ(Blocks(d), (V{"one", "two", "three", "a", "b", "b1", "c", "t", "d", "x", "y", "z", "h1", "h2",
-                          "after"}));
+  EXPECT_EQ(Blocks(d), (V{"one", "two", "three", "a", "b", "b1", "c", "t", "d", "x", "y", "z", "h1",
+                          "h2", "after"}));
 }
 
 TEST(HtmlParser, EndTagsCloseThroughInScopeAndNotBeyond) {
@@ -110,7 +116,9 @@ TEST(HtmlParser, EndTagsCloseThroughInScopeAndNotBeyond) {
   EXPECT_TRUE(d.links[0].in_nav);
   EXPECT_FALSE(d.links[1].in_nav);
   // An end tag does not reach out of a table cell.
-  d = Parse("<footer><table><tr><td></footer><a href=/cell>c</a></td></tr></table></footer><a href=/after>a</a>");
+  d = Parse(
+      "<footer><table><tr><td></footer><a href=/cell>c</a></td></tr></table></footer><a "
+      "href=/after>a</a>");
   ASSERT_EQ(d.links.size(), 2u);
   EXPECT_TRUE(d.links[0].in_footer);
   EXPECT_FALSE(d.links[1].in_footer);
@@ -133,13 +141,17 @@ TEST(HtmlParser, TablesInsideParagraphsDependOnQuirksMode) {
   Document d = Parse("<!DOCTYPE html><p>intro<table><tr><td>cell</table>");
   ASSERT_EQ(d.blocks.size(), 2u);
   EXPECT_EQ(d.blocks[0].text, "intro");
-  d = Parse("<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\"><p>intro<table><tr><td>c</table>");
-  EXPECT_EQ(d.blocks.front().tag, "p");  // that public identifier without a system one is quirks mode too
+  d = Parse(
+      "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01 "
+      "Transitional//EN\"><p>intro<table><tr><td>c</table>");
+  EXPECT_EQ(d.blocks.front().tag,
+            "p");  // that public identifier without a system one is quirks mode too
 }
 
 TEST(HtmlParser, ForeignContentIsSkippedUntilHtmlBreaksOut) {
   Document d = Parse(
-      "<svg><title>icon</title><style>.a{}</style><path d=M0/><a href=/svg-link>s</a></svg><p>after</p>"
+      "<svg><title>icon</title><style>.a{}</style><path d=M0/><a "
+      "href=/svg-link>s</a></svg><p>after</p>"
       "<math><mi>x</mi><p>breaks out</p>");
   EXPECT_EQ(Blocks(d), (V{"after", "breaks out"}));
   EXPECT_TRUE(d.title.empty());

@@ -99,8 +99,8 @@ std::string PatternOf(const std::string& path) {
 
 // The operations under `paths:` in the line layout described above.
 std::vector<Operation> ReadOperations(std::istream& in) {
-  static const std::set<std::string> kMethods = {"get",    "put",     "post",  "delete",
-                                                 "patch",  "head",    "options", "trace"};
+  static const std::set<std::string> kMethods = {"get",   "put",  "post",    "delete",
+                                                 "patch", "head", "options", "trace"};
   std::vector<Operation> ops;
   std::string line;
   bool in_paths = false;
@@ -200,7 +200,8 @@ TEST(OpenApi, ReaderFindsOperationsInTheDocumentedLayout) {
 
 TEST(OpenApi, DescribesEveryRouteAndNoOther) {
   std::vector<Operation> ops = ReadSpec();
-  ASSERT_FALSE(ops.empty()) << kSpecPath << " has no operations under 'paths:' in the expected layout";
+  ASSERT_FALSE(ops.empty()) << kSpecPath
+                            << " has no operations under 'paths:' in the expected layout";
 
   std::set<MethodPath> documented;
   for (const Operation& op : ops) {
@@ -220,8 +221,8 @@ TEST(OpenApi, DescribesEveryRouteAndNoOther) {
   }
   EXPECT_TRUE(undocumented.empty())
       << "routes of the server missing from docs/openapi.yaml:" << Describe(undocumented);
-  EXPECT_TRUE(unserved.empty())
-      << "operations in docs/openapi.yaml the server has no route for:" << Describe(unserved);
+  EXPECT_TRUE(unserved.empty()) << "operations in docs/openapi.yaml the server has no route for:"
+                                << Describe(unserved);
 }
 
 TEST(OpenApi, EveryOperationHasAnIdAndASuccessResponse) {
@@ -240,7 +241,8 @@ TEST(OpenApi, EveryOperationHasAnIdAndASuccessResponse) {
         << where << " has no '200' or '202' response";
     // Every route can answer an error; the JSON error object must be described.
     bool has_error = false;
-    for (const std::string& s : op.statuses) has_error |= !s.empty() && (s[0] == '4' || s[0] == '5');
+    for (const std::string& s : op.statuses)
+      has_error |= !s.empty() && (s[0] == '4' || s[0] == '5');
     EXPECT_TRUE(has_error) << where << " describes no 4xx/5xx response";
   }
 }

@@ -29,8 +29,8 @@ class ConfigFile {
  public:
   explicit ConfigFile(const std::string& text)
       : path_(std::filesystem::temp_directory_path() /
-              ("trawl_options_test_" + std::to_string(getpid()) + "_" +
-               std::to_string(counter_++) + ".toml")) {
+              ("trawl_options_test_" + std::to_string(getpid()) + "_" + std::to_string(counter_++) +
+               ".toml")) {
     std::ofstream(path_) << text;
   }
   ~ConfigFile() { std::filesystem::remove(path_); }
@@ -71,11 +71,10 @@ TEST(OptionTable, CommandLineBeatsEnvironmentBeatsConfigFileBeatsDefault) {
   ConfigFile config("max-pages = 4\ntimeout = 9\nconcurrency = 5\n");
   ScopedEnv env("TRAWL_MAX_PAGES", "6");
   Settings s;
-  ASSERT_EQ(Parse(kCrawl, {"--config", config.path(), "--concurrency", "7"}, s), -1)
-      << last_stderr;
-  EXPECT_EQ(s.crawl.concurrency, 7);            // command line over file
-  EXPECT_EQ(s.crawl.max_pages, 6);              // environment over file
-  EXPECT_EQ(s.crawl.fetch.timeout_ms, 9000);    // file over default
+  ASSERT_EQ(Parse(kCrawl, {"--config", config.path(), "--concurrency", "7"}, s), -1) << last_stderr;
+  EXPECT_EQ(s.crawl.concurrency, 7);                                   // command line over file
+  EXPECT_EQ(s.crawl.max_pages, 6);                                     // environment over file
+  EXPECT_EQ(s.crawl.fetch.timeout_ms, 9000);                           // file over default
   EXPECT_EQ(s.crawl.fetch.per_host, Settings().crawl.fetch.per_host);  // default
 }
 
@@ -140,17 +139,17 @@ TEST(OptionTable, UnknownFlagsAndBadValuesAreUsageErrors) {
 // defaults, secrets by environment, nothing the workers do not take.
 TEST(OptionTable, UpForwardsWorkerOptionsOnlyAndSecretsByEnvironment) {
   Settings s;
-  ASSERT_EQ(Parse(kUp, {"--ui-port", "3000", "--webhook-secret", "hook-key", "--token", "tok",
-                        "--max-pages", "3", "--visibility", "45", "--allow-private",
-                        "--connect-to", "::127.0.0.1:1", "--db",
-                        "postgresql://u:db-password@h/db", "--port", "0", "-n", "3"},
-                  s),
-            -1)
+  ASSERT_EQ(
+      Parse(kUp,
+            {"--ui-port", "3000", "--webhook-secret", "hook-key", "--token", "tok", "--max-pages",
+             "3", "--visibility", "45", "--allow-private", "--connect-to", "::127.0.0.1:1", "--db",
+             "postgresql://u:db-password@h/db", "--port", "0", "-n", "3"},
+            s),
+      -1)
       << last_stderr;
   ForwardedOptions f = ForwardToWorkers(kUp, s);
   std::set<std::string> args(f.args.begin(), f.args.end());
-  EXPECT_EQ(args, (std::set<std::string>{"--max-pages=3", "--visibility=45",
-                                         "--allow-private=true",
+  EXPECT_EQ(args, (std::set<std::string>{"--max-pages=3", "--visibility=45", "--allow-private=true",
                                          "--connect-to=::127.0.0.1:1"}));
   EXPECT_EQ(f.env, (std::vector<std::string>{"TRAWL_DB_URL=postgresql://u:db-password@h/db"}));
 }

@@ -15,13 +15,13 @@ namespace trawl {
 namespace {
 
 TEST(IsPlainRootPath, AcceptsOnlyPlainRootRelativePaths) {
-  for (const char* yes : {"/", "/contact", "/about-us/team.html", "/a/b/", "/~user", "/a_b", "/.well-known/x",
-                          "/a/..b", "/a/b.", "/A/B"}) {
+  for (const char* yes : {"/", "/contact", "/about-us/team.html", "/a/b/", "/~user", "/a_b",
+                          "/.well-known/x", "/a/..b", "/a/b.", "/A/B"}) {
     EXPECT_TRUE(IsPlainRootPath(yes)) << yes;
   }
-  for (const char* no : {"", "contact", "//host/x", "/a/../b", "/a/./b", "/.", "/..", "/a/.", "/a/..", "/a b",
-                         "/a?b=1", "/a#x", "/a%20b", "/caf\xC3\xA9", "/a\\b", "/a:b", " /a", "/a\t/b",
-                         "http://x.test/"}) {
+  for (const char* no : {"", "contact", "//host/x", "/a/../b", "/a/./b", "/.", "/..", "/a/.",
+                         "/a/..", "/a b", "/a?b=1", "/a#x", "/a%20b", "/caf\xC3\xA9", "/a\\b",
+                         "/a:b", " /a", "/a\t/b", "http://x.test/"}) {
     EXPECT_FALSE(IsPlainRootPath(no)) << no;
   }
 }
@@ -29,13 +29,18 @@ TEST(IsPlainRootPath, AcceptsOnlyPlainRootRelativePaths) {
 // Every href's link.url must equal ResolveUrl(base, href), whichever way
 // the builder resolved it.
 TEST(IsPlainRootPath, LinksResolveAsResolveUrlDoes) {
-  const std::vector<std::string> bases = {
-      "http://bulk-1.test/",       "https://Example.COM:443/a/b?q=1#f", "http://example.com:8080/x/",
-      "http://user:pw@host.test/", "https://www.example.co.uk/dir/page.html", "http://[::1]:8081/p"};
-  const std::vector<std::string> hrefs = {
-      "/",     "/contact", "/about-us/team.html", "/a/b/", "/~user", "/a/..b", "/a/b.", "/.well-known/x",
-      "/A/B",  "/a/../b",  "/a/./b",              "/a b",  "/a?b=1", "/a#x",   "//other.test/x", "contact",
-      "../up", "/caf\xC3\xA9"};
+  const std::vector<std::string> bases = {"http://bulk-1.test/",
+                                          "https://Example.COM:443/a/b?q=1#f",
+                                          "http://example.com:8080/x/",
+                                          "http://user:pw@host.test/",
+                                          "https://www.example.co.uk/dir/page.html",
+                                          "http://[::1]:8081/p"};
+  const std::vector<std::string> hrefs = {"/",       "/contact",       "/about-us/team.html",
+                                          "/a/b/",   "/~user",         "/a/..b",
+                                          "/a/b.",   "/.well-known/x", "/A/B",
+                                          "/a/../b", "/a/./b",         "/a b",
+                                          "/a?b=1",  "/a#x",           "//other.test/x",
+                                          "contact", "../up",          "/caf\xC3\xA9"};
   for (const std::string& base : bases) {
     std::string html = "<html><body>";
     for (const std::string& h : hrefs) html += "<a href=\"" + h + "\">x</a>";
@@ -68,8 +73,8 @@ TEST(CanonicalSocialUrl, PrefilterKeepsEveryNetworkHostForm) {
     ASSERT_TRUE(got.has_value()) << in;
     EXPECT_EQ(got->url, want) << in;
   }
-  for (const char* no : {"http://bulk-1.test/contact", "https://example.com/x.com", "https://linkedin.org/company/a",
-                         "https://notlinkedin.co/company/a"}) {
+  for (const char* no : {"http://bulk-1.test/contact", "https://example.com/x.com",
+                         "https://linkedin.org/company/a", "https://notlinkedin.co/company/a"}) {
     // Whatever the pre-filter decides, the answer is the full check's.
     EXPECT_FALSE(CanonicalSocialUrl(no).has_value()) << no;
   }

@@ -36,7 +36,8 @@ TEST(ExtractPhones, ReadsNumbersFromVisibleText) {
   const Case cases[] = {
       {"uk landline", "GB", "Call us on 01702 547816 today", "+441702547816|phone|01702 547816;"},
       {"uk mobile by type", "GB", "Richard: 07911 123456", "+447911123456|mobile|07911 123456;"},
-      {"international form", "GB", "Phone: +353 (0) 52 7443258", "+353527443258|phone|+353 (0) 52 7443258;"},
+      {"international form", "GB", "Phone: +353 (0) 52 7443258",
+       "+353527443258|phone|+353 (0) 52 7443258;"},
       {"us", "US", "Call (217) 714-7408 or 402-936-8050",
        "+12177147408|phone|(217) 714-7408;+14029368050|phone|402-936-8050;"},
       {"de impressum", "DE", "Telefon: 089 1234567 Telefax: 089 1234568",
@@ -51,7 +52,8 @@ TEST(ExtractPhones, ReadsNumbersFromVisibleText) {
        "+49891234567|phone|089 1234567;+49891234568|fax|089 1234568;"},
       {"mobile label on landline-looking number", "DE", "Handy: 0171 2345678",
        "+491712345678|mobile|0171 2345678;"},
-      {"tel/fax shared line is a phone", "GB", "Tel/Fax: 020 7946 0018", "+442079460018|phone|020 7946 0018;"},
+      {"tel/fax shared line is a phone", "GB", "Tel/Fax: 020 7946 0018",
+       "+442079460018|phone|020 7946 0018;"},
       {"company number next to phone", "GB", "Company No. 01234567 Tel: 01702 547816",
        "+441702547816|phone|01702 547816;"},
       {"same number twice keeps first display", "GB", "Call 01702 547816 or +44 1702 547816",
@@ -97,7 +99,8 @@ TEST(ExtractPhones, NeverReturnsNumbersThatAreNotPhones) {
 Document TaggedPage(std::vector<std::pair<std::string, std::string>> blocks) {
   Document doc;
   doc.url = "https://acme.test/kontakt";
-  for (auto& [tag, text] : blocks) doc.blocks.push_back(TextBlock{std::move(text), std::move(tag), false});
+  for (auto& [tag, text] : blocks)
+    doc.blocks.push_back(TextBlock{std::move(text), std::move(tag), false});
   return doc;
 }
 
@@ -113,19 +116,27 @@ TEST(ExtractPhones, LabelInTheBlockBeforeAppliesToTheValue) {
        {{"td", "Telefon"}, {"td", "040 6696 9555"}, {"td", "Telefax"}, {"td", "040 6696 9556"}},
        "+494066969555|phone|040 6696 9555;+494066969556|fax|040 6696 9556;"},
       {"th label", {{"th", "Fax:"}, {"td", "040 6696 9556"}}, "+494066969556|fax|040 6696 9556;"},
-      {"mobile label cell", {{"td", "Notdienst (mobil)"}, {"td", "040 6696 9555"}},
+      {"mobile label cell",
+       {{"td", "Notdienst (mobil)"}, {"td", "040 6696 9555"}},
        "+494066969555|mobile|040 6696 9555;"},
-      {"definition list", {{"dt", "Telefax"}, {"dd", "040 6696 9556"}}, "+494066969556|fax|040 6696 9556;"},
-      {"heading that is only a label", {{"h4", "Fax"}, {"p", "040 6696 9556"}}, "+494066969556|fax|040 6696 9556;"},
-      {"label in the value cell wins", {{"td", "Telefax"}, {"td", "Tel. 040 6696 9555"}},
+      {"definition list",
+       {{"dt", "Telefax"}, {"dd", "040 6696 9556"}},
+       "+494066969556|fax|040 6696 9556;"},
+      {"heading that is only a label",
+       {{"h4", "Fax"}, {"p", "040 6696 9556"}},
+       "+494066969556|fax|040 6696 9556;"},
+      {"label in the value cell wins",
+       {{"td", "Telefax"}, {"td", "Tel. 040 6696 9555"}},
        "+494066969555|phone|040 6696 9555;"},
       {"reject label cell", {{"td", "Steuernummer"}, {"td", "040 6696 9555"}}, ""},
       {"header row does not label the next row",
        {{"th", "Telefon"}, {"th", "Telefax"}, {"td", "040 6696 9555"}, {"td", "040 6696 9556"}},
        "+494066969555|phone|040 6696 9555;+494066969556|phone|040 6696 9556;"},
-      {"a sentence before is not a label", {{"p", "Our fax machine is old"}, {"p", "040 6696 9556"}},
+      {"a sentence before is not a label",
+       {{"p", "Our fax machine is old"}, {"p", "040 6696 9556"}},
        "+494066969556|phone|040 6696 9556;"},
-      {"a value cell after a row's value is not labelled", {{"td", "Telefax"}, {"td", "Hamburg"}, {"td", "040 6696 9556"}},
+      {"a value cell after a row's value is not labelled",
+       {{"td", "Telefax"}, {"td", "Hamburg"}, {"td", "040 6696 9556"}},
        "+494066969556|phone|040 6696 9556;"},
   };
   for (const BlockCase& c : cases) {

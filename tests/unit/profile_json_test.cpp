@@ -15,7 +15,8 @@ Profile Full() {
   p.final_url = "https://www.acme.co.uk/";
   p.company_name = Sourced{"Acme Ltd", "https://www.acme.co.uk/"};
   p.description = Sourced{"We make widgets, \"good\" ones", "https://www.acme.co.uk/about"};
-  p.emails = {{"info@acme.co.uk", "https://www.acme.co.uk/contact"}, {"sales@acme.co.uk", "https://www.acme.co.uk/"}};
+  p.emails = {{"info@acme.co.uk", "https://www.acme.co.uk/contact"},
+              {"sales@acme.co.uk", "https://www.acme.co.uk/"}};
   p.phones = {{"+441134960000", "0113 496 0000", "phone", "https://www.acme.co.uk/contact"}};
   Address a;
   a.street = "1 High Street";
@@ -38,9 +39,10 @@ TEST(ProfileToJson, HasEveryKeyOfTheContract) {
   Profile empty;
   empty.domain = "empty.test";
   nlohmann::json j = ProfileToJson(empty);
-  for (const char* key : {"domain", "input_index", "status", "error", "final_url", "company_name", "description",
-                          "emails", "phones", "addresses", "social", "company_number", "vat_number", "country",
-                          "pages", "elapsed_ms", "sources"}) {
+  for (const char* key :
+       {"domain", "input_index", "status", "error", "final_url", "company_name", "description",
+        "emails", "phones", "addresses", "social", "company_number", "vat_number", "country",
+        "pages", "elapsed_ms", "sources"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j["status"], "ok");
@@ -103,7 +105,8 @@ TEST(ProfileCsv, QuotesPerRfc4180AndJoinsLists) {
   std::string header = ProfileCsvHeader();
   EXPECT_TRUE(header.starts_with("input_index,domain,status,"));
   EXPECT_TRUE(header.ends_with("\r\n"));
-  EXPECT_NE(header.find(",linkedin,twitter,facebook,instagram,youtube,github,tiktok,"), std::string::npos);
+  EXPECT_NE(header.find(",linkedin,twitter,facebook,instagram,youtube,github,tiktok,"),
+            std::string::npos);
   std::string row = ProfileToCsvRow(Full());
   EXPECT_NE(row.find("\"We make widgets, \"\"good\"\" ones\""), std::string::npos);
   EXPECT_NE(row.find("info@acme.co.uk; sales@acme.co.uk"), std::string::npos);

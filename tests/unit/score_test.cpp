@@ -2,11 +2,11 @@
 // truth/profile pairs, plus consistency checks of the fixture corpus's truth files.
 #include "cli/score.h"
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <set>
-
-#include <gtest/gtest.h>
 
 namespace trawl::score {
 namespace {
@@ -57,8 +57,7 @@ TEST(FieldCountsTest, PrecisionRecallAndF1FollowTheirDefinitions) {
     FieldCounts c;
     double p, r, f1;
   } cases[] = {
-      {{8, 2, 2}, 0.8, 0.8, 0.8},
-      {{3, 1, 0}, 0.75, 1.0, 6.0 / 7.0},
+      {{8, 2, 2}, 0.8, 0.8, 0.8}, {{3, 1, 0}, 0.75, 1.0, 6.0 / 7.0},
       {{0, 0, 5}, 1.0, 0.0, 0.0},  // nothing extracted: precision vacuously 1
       {{0, 4, 0}, 0.0, 1.0, 0.0},  // nothing expected: recall vacuously 1
       {{0, 0, 0}, 1.0, 1.0, 1.0},
@@ -173,9 +172,12 @@ TEST(ScoreTest, CompanyNumberMayCarryARegisterLabelButNotLoseOne) {
     const char* got;
     bool match;
   } cases[] = {
-      {"812453678", "SIREN 812 453 678", true}, {"MI-2075413", "REA MI-2075413", true},
-      {"HRB 234517", "HRB 234517", true},       {"HRB 234517", "234517", false},
-      {"HRA 118524", "HRB 118524", false},      {"08412573", "108412573", false},
+      {"812453678", "SIREN 812 453 678", true},
+      {"MI-2075413", "REA MI-2075413", true},
+      {"HRB 234517", "HRB 234517", true},
+      {"HRB 234517", "234517", false},
+      {"HRA 118524", "HRB 118524", false},
+      {"08412573", "108412573", false},
       {"08412573", "Registered in England 08412573", false},
   };
   for (const auto& c : cases) {
@@ -183,7 +185,8 @@ TEST(ScoreTest, CompanyNumberMayCarryARegisterLabelButNotLoseOne) {
     t["company_number"] = c.truth;
     json p = PerfectProfile();
     p["company_number"] = c.got;
-    EXPECT_EQ(ScoreOne(t, {p}).fields.at("company_number").tp, c.match ? 1 : 0) << c.truth << " / " << c.got;
+    EXPECT_EQ(ScoreOne(t, {p}).fields.at("company_number").tp, c.match ? 1 : 0)
+        << c.truth << " / " << c.got;
   }
 }
 
@@ -202,8 +205,10 @@ TEST(ScoreTest, CompanyNameMatchesAlternativesNotOtherNames) {
   struct Case {
     const char* name;
     bool correct;
-  } cases[] = {{"brackenfield joinery", true}, {"Brackenfield Joinery Ltd.", true},
-               {"Brackenfield", false}, {"", false}};
+  } cases[] = {{"brackenfield joinery", true},
+               {"Brackenfield Joinery Ltd.", true},
+               {"Brackenfield", false},
+               {"", false}};
   for (const auto& c : cases) {
     json p = PerfectProfile();
     p["company_name"] = c.name;
@@ -215,7 +220,8 @@ TEST(ScoreTest, IdnProfileMatchesByUnicodeOrAsciiDomain) {
   json t = BaseTruth();
   t["domain"] = "xn--bckerei-mllenhoff-qqb46a.de";
   t["domain_unicode"] = "bäckerei-möllenhoff.de";
-  for (const char* d : {"xn--bckerei-mllenhoff-qqb46a.de", "bäckerei-möllenhoff.de", "WWW.xn--bckerei-mllenhoff-qqb46a.de"}) {
+  for (const char* d : {"xn--bckerei-mllenhoff-qqb46a.de", "bäckerei-möllenhoff.de",
+                        "WWW.xn--bckerei-mllenhoff-qqb46a.de"}) {
     json p = PerfectProfile();
     p["domain"] = d;
     EXPECT_EQ(ScoreOne(t, {p}).profiled, 1) << d;
@@ -238,7 +244,8 @@ TEST(ScoreTest, JsonReportCarriesTheHeadlineFigures) {
   EXPECT_EQ(j["fields"]["emails"]["fp"], 1);
   EXPECT_DOUBLE_EQ(j["micro_f1"].get<double>(), 14.0 / 15.0);
   EXPECT_EQ(j["per_domain"][0]["false_positives"]["emails"][0], "x@y.test");
-  EXPECT_NE(FormatText(ScoreOne(BaseTruth(), {p}), true).find("FP emails x@y.test"), std::string::npos);
+  EXPECT_NE(FormatText(ScoreOne(BaseTruth(), {p}), true).find("FP emails x@y.test"),
+            std::string::npos);
 }
 
 TEST(ParseTruthTest, RejectsMalformedTruth) {
@@ -253,7 +260,13 @@ TEST(LoadProfilesTest, SkipsBlankAndBrokenLines) {
   auto path = std::filesystem::temp_directory_path() / "trawl_score_test_profiles.jsonl";
   {
     std::ofstream out(path);
-    out << R"({"domain": "a.test"})" << "\n\n" << "not json\n" << R"([1, 2])" << "\n" << R"({"domain": "b.test"})" << "\n";
+    out << R"({"domain": "a.test"})"
+        << "\n\n"
+        << "not json\n"
+        << R"([1, 2])"
+        << "\n"
+        << R"({"domain": "b.test"})"
+        << "\n";
   }
   int bad = 0;
   auto profiles = LoadProfiles(path.string(), &bad);
@@ -270,10 +283,11 @@ const std::string kFixtures = std::string(TRAWL_SOURCE_DIR) + "/tests/fixtures";
 
 // The truth written back as the profile a perfect extractor would produce.
 json ProfileFromTruth(const Truth& t) {
-  json p = {{"domain", t.domain}, {"company_name", t.company_name}, {"emails", json::array()},
-            {"phones", json::array()}, {"addresses", json::array()}, {"social", t.social}};
+  json p = {{"domain", t.domain},      {"company_name", t.company_name}, {"emails", json::array()},
+            {"phones", json::array()}, {"addresses", json::array()},     {"social", t.social}};
   for (const auto& e : t.emails) p["emails"].push_back({{"value", e}});
-  for (const auto& ph : t.phones) p["phones"].push_back({{"value", ph.value}, {"kind", ph.fax ? "fax" : "phone"}});
+  for (const auto& ph : t.phones)
+    p["phones"].push_back({{"value", ph.value}, {"kind", ph.fax ? "fax" : "phone"}});
   for (const auto& pc : t.postcodes) p["addresses"].push_back({{"postcode", pc}});
   if (t.company_number) p["company_number"] = *t.company_number;
   if (t.vat_number) p["vat_number"] = *t.vat_number;
@@ -287,11 +301,14 @@ TEST(CorpusTruthTest, EveryTruthFileParsesAndHasItsSite) {
   std::set<std::string> countries;
   for (const auto& t : *truth) {
     countries.insert(t.country);
-    EXPECT_TRUE(std::filesystem::exists(kFixtures + "/sites/" + t.domain + "/index.html")) << t.domain;
+    EXPECT_TRUE(std::filesystem::exists(kFixtures + "/sites/" + t.domain + "/index.html"))
+        << t.domain;
     EXPECT_FALSE(t.company_name.empty()) << t.domain;
-    for (const auto& ph : t.phones) EXPECT_EQ(ph.value.rfind("+", 0), 0u) << t.domain << " " << ph.value;
+    for (const auto& ph : t.phones)
+      EXPECT_EQ(ph.value.rfind("+", 0), 0u) << t.domain << " " << ph.value;
   }
-  for (const char* c : {"GB", "US", "DE", "FR", "AU", "IE", "NL", "ES", "IT"}) EXPECT_TRUE(countries.count(c)) << c;
+  for (const char* c : {"GB", "US", "DE", "FR", "AU", "IE", "NL", "ES", "IT"})
+    EXPECT_TRUE(countries.count(c)) << c;
 }
 
 TEST(CorpusTruthTest, TruthScoredAgainstItselfIsPerfectAndContradictsNoMustNot) {

@@ -13,20 +13,27 @@ TEST(CanonicalSocialUrl, CanonicalizesProfiles) {
     const char* want;
   };
   const Case cases[] = {
-      {"https://www.linkedin.com/company/acme-widgets/", "linkedin", "https://www.linkedin.com/company/acme-widgets"},
-      {"http://uk.linkedin.com/company/acme/about?trk=x", "linkedin", "https://www.linkedin.com/company/acme"},
-      {"https://linkedin.com/in/jane-doe-123", "linkedin", "https://www.linkedin.com/in/jane-doe-123"},
+      {"https://www.linkedin.com/company/acme-widgets/", "linkedin",
+       "https://www.linkedin.com/company/acme-widgets"},
+      {"http://uk.linkedin.com/company/acme/about?trk=x", "linkedin",
+       "https://www.linkedin.com/company/acme"},
+      {"https://linkedin.com/in/jane-doe-123", "linkedin",
+       "https://www.linkedin.com/in/jane-doe-123"},
       {"https://x.com/AcmeLtd", "twitter", "https://twitter.com/AcmeLtd"},
       {"https://mobile.twitter.com/acmeltd/status/123", "twitter", "https://twitter.com/acmeltd"},
-      {"https://m.facebook.com/AcmeWidgets/?ref=bookmarks", "facebook", "https://www.facebook.com/AcmeWidgets"},
+      {"https://m.facebook.com/AcmeWidgets/?ref=bookmarks", "facebook",
+       "https://www.facebook.com/AcmeWidgets"},
       {"https://facebook.com/profile.php?id=61562295881078&ref=x", "facebook",
        "https://www.facebook.com/profile.php?id=61562295881078"},
       {"https://www.facebook.com/p/Clean-Sweep-100057254747399/", "facebook",
        "https://www.facebook.com/p/Clean-Sweep-100057254747399"},
-      {"https://www.facebook.com/pages/Acme/123456", "facebook", "https://www.facebook.com/pages/Acme/123456"},
-      {"https://instagram.com/acme.widgets/", "instagram", "https://www.instagram.com/acme.widgets"},
+      {"https://www.facebook.com/pages/Acme/123456", "facebook",
+       "https://www.facebook.com/pages/Acme/123456"},
+      {"https://instagram.com/acme.widgets/", "instagram",
+       "https://www.instagram.com/acme.widgets"},
       {"https://www.youtube.com/@AcmeTV", "youtube", "https://www.youtube.com/@AcmeTV"},
-      {"https://youtube.com/channel/UC123abc/videos", "youtube", "https://www.youtube.com/channel/UC123abc"},
+      {"https://youtube.com/channel/UC123abc/videos", "youtube",
+       "https://www.youtube.com/channel/UC123abc"},
       {"https://www.youtube.com/user/acme", "youtube", "https://www.youtube.com/user/acme"},
       {"https://github.com/acme/widgets", "github", "https://github.com/acme"},
       {"https://www.tiktok.com/@acme?lang=en", "tiktok", "https://www.tiktok.com/@acme"},
@@ -113,15 +120,19 @@ TEST(ChooseSocial, DropsTheDesignersAccounts) {
 TEST(ChooseSocial, KeepsTheCompanysIconNextToADesignerCredit) {
   auto got = SocialOf(
       "<footer><a href=\"https://www.facebook.com/acmepavingsydney\"><span>Facebook</span></a>"
-      "<p>© 2024 Acme Paving Co. Website by <a href=\"https://sitesmith.example\">Sitesmith Digital</a> · "
-      "<a href=\"https://www.facebook.com/sitesmithdigital\">Sitesmith on Facebook</a></p></footer>",
+      "<p>© 2024 Acme Paving Co. Website by <a href=\"https://sitesmith.example\">Sitesmith "
+      "Digital</a> · "
+      "<a href=\"https://www.facebook.com/sitesmithdigital\">Sitesmith on "
+      "Facebook</a></p></footer>",
       "acmepaving.com.au", "Acme Paving Co");
   EXPECT_EQ(got["facebook"].value, "https://www.facebook.com/acmepavingsydney");
 }
 
 TEST(ChooseSocial, ReadsJsonLdSameAs) {
   auto got = SocialOf(
-      "<script type=\"application/ld+json\">{\"@context\":\"https://schema.org\",\"@type\":\"Organization\","
+      "<script "
+      "type=\"application/ld+json\">{\"@context\":\"https://"
+      "schema.org\",\"@type\":\"Organization\","
       "\"sameAs\":[\"https://www.linkedin.com/company/acme\",\"https://x.com/acme\"]}</script>");
   EXPECT_EQ(got["linkedin"].value, "https://www.linkedin.com/company/acme");
   EXPECT_EQ(got["twitter"].value, "https://twitter.com/acme");
@@ -129,7 +140,8 @@ TEST(ChooseSocial, ReadsJsonLdSameAs) {
 
 TEST(ChooseSocial, DeduplicatesCaseInsensitively) {
   auto got = SocialOf(
-      "<a href=\"https://www.instagram.com/Acme\">a</a><a href=\"https://instagram.com/acme/\">b</a>");
+      "<a href=\"https://www.instagram.com/Acme\">a</a><a "
+      "href=\"https://instagram.com/acme/\">b</a>");
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got["instagram"].value, "https://www.instagram.com/Acme");
 }

@@ -42,12 +42,12 @@ TEST(ResolveUrl, FollowsRfc3986NormalExamples) {
     const char* ref;
     const char* want;
   } cases[] = {
-      {"g", "http://a.test/b/c/g"},          {"./g", "http://a.test/b/c/g"},
-      {"g/", "http://a.test/b/c/g/"},        {"/g", "http://a.test/g"},
-      {"//g.test", "http://g.test/"},        {"?y", "http://a.test/b/c/d;p?y"},
-      {"g?y", "http://a.test/b/c/g?y"},      {"#s", "http://a.test/b/c/d;p?q"},
-      {"..", "http://a.test/b/"},            {"../g", "http://a.test/b/g"},
-      {"../..", "http://a.test/"},           {"../../g", "http://a.test/g"},
+      {"g", "http://a.test/b/c/g"},     {"./g", "http://a.test/b/c/g"},
+      {"g/", "http://a.test/b/c/g/"},   {"/g", "http://a.test/g"},
+      {"//g.test", "http://g.test/"},   {"?y", "http://a.test/b/c/d;p?y"},
+      {"g?y", "http://a.test/b/c/g?y"}, {"#s", "http://a.test/b/c/d;p?q"},
+      {"..", "http://a.test/b/"},       {"../g", "http://a.test/b/g"},
+      {"../..", "http://a.test/"},      {"../../g", "http://a.test/g"},
   };
   for (const auto& c : cases) {
     auto got = ResolveUrl(base, c.ref);
@@ -62,7 +62,8 @@ TEST(ResolveUrl, HandlesHrefsAsTheyAppearInPages) {
   EXPECT_EQ(*ResolveUrl(base, "HTTPS://Shop.Test/Kontakt"), "https://shop.test/Kontakt");
   EXPECT_EQ(*ResolveUrl(base, "datenschutzerklärung.html"),
             "https://shop.test/en/datenschutzerkl%c3%a4rung.html");
-  EXPECT_EQ(*ResolveUrl(base, "index.html%3Fp=211.html"), "https://shop.test/en/index.html%3Fp=211.html");
+  EXPECT_EQ(*ResolveUrl(base, "index.html%3Fp=211.html"),
+            "https://shop.test/en/index.html%3Fp=211.html");
   for (const char* ref : {"mailto:info@shop.test", "tel:+441234", "javascript:void(0)",
                           "data:text/html,hi", "", "   "}) {
     EXPECT_FALSE(ResolveUrl(base, ref).has_value()) << ref;

@@ -51,12 +51,16 @@ const char* const kSentences[] = {
     "after a job is finished.",
 };
 
-const char* const kClients[] = {"homeowners", "landlords", "small businesses", "schools",
-                                "housing associations", "property managers", "local councils",
-                                "shops and restaurants"};
-const char* const kRegions[] = {"the city and surrounding villages", "the wider county",
-                                "the north of England", "the Midlands", "the south west",
-                                "the whole region", "town and country alike"};
+const char* const kClients[] = {
+    "homeowners",           "landlords",         "small businesses", "schools",
+    "housing associations", "property managers", "local councils",   "shops and restaurants"};
+const char* const kRegions[] = {"the city and surrounding villages",
+                                "the wider county",
+                                "the north of England",
+                                "the Midlands",
+                                "the south west",
+                                "the whole region",
+                                "town and country alike"};
 
 }  // namespace
 
@@ -69,61 +73,104 @@ uint64_t Mix(uint64_t x) {
 
 const std::vector<Industry>& Industries() {
   static const std::vector<Industry> kIndustries = {
-      {"Plumbing & Heating", "plumbing", {"boiler servicing", "bathroom installation", "leak repairs", "central heating upgrades", "radiator replacement", "emergency call-outs"}},
-      {"Electrical Services", "electrical work", {"rewiring", "fuse board upgrades", "EV charger installation", "lighting design", "electrical safety testing", "fault finding"}},
-      {"Accountants", "accountancy", {"annual accounts", "self-assessment tax returns", "payroll", "VAT returns", "bookkeeping", "business planning"}},
-      {"Landscapes", "landscaping", {"garden design", "patio laying", "fencing", "turfing", "tree surgery", "hedge trimming"}},
-      {"IT Solutions", "IT support", {"network installation", "cloud migration", "cyber security reviews", "helpdesk support", "backup and recovery", "hardware supply"}},
-      {"Cleaning Services", "cleaning", {"office cleaning", "end of tenancy cleans", "carpet cleaning", "window cleaning", "deep cleans", "after-builders cleaning"}},
-      {"Joinery", "joinery", {"bespoke kitchens", "fitted wardrobes", "staircases", "sash window repairs", "internal doors", "timber flooring"}},
-      {"Roofing", "roofing", {"roof repairs", "flat roof replacement", "guttering", "chimney repairs", "slate roofing", "roof inspections"}},
-      {"Solicitors", "legal advice", {"conveyancing", "wills and probate", "family law", "employment law", "commercial leases", "dispute resolution"}},
-      {"Dental Care", "dental care", {"check-ups", "hygienist visits", "teeth whitening", "dental implants", "orthodontics", "emergency appointments"}},
-      {"Removals", "removals", {"house moves", "office relocations", "packing services", "storage", "piano moving", "international removals"}},
-      {"Decorators", "painting and decorating", {"interior painting", "exterior painting", "wallpapering", "plastering", "floor sanding", "commercial decorating"}},
+      {"Plumbing & Heating",
+       "plumbing",
+       {"boiler servicing", "bathroom installation", "leak repairs", "central heating upgrades",
+        "radiator replacement", "emergency call-outs"}},
+      {"Electrical Services",
+       "electrical work",
+       {"rewiring", "fuse board upgrades", "EV charger installation", "lighting design",
+        "electrical safety testing", "fault finding"}},
+      {"Accountants",
+       "accountancy",
+       {"annual accounts", "self-assessment tax returns", "payroll", "VAT returns", "bookkeeping",
+        "business planning"}},
+      {"Landscapes",
+       "landscaping",
+       {"garden design", "patio laying", "fencing", "turfing", "tree surgery", "hedge trimming"}},
+      {"IT Solutions",
+       "IT support",
+       {"network installation", "cloud migration", "cyber security reviews", "helpdesk support",
+        "backup and recovery", "hardware supply"}},
+      {"Cleaning Services",
+       "cleaning",
+       {"office cleaning", "end of tenancy cleans", "carpet cleaning", "window cleaning",
+        "deep cleans", "after-builders cleaning"}},
+      {"Joinery",
+       "joinery",
+       {"bespoke kitchens", "fitted wardrobes", "staircases", "sash window repairs",
+        "internal doors", "timber flooring"}},
+      {"Roofing",
+       "roofing",
+       {"roof repairs", "flat roof replacement", "guttering", "chimney repairs", "slate roofing",
+        "roof inspections"}},
+      {"Solicitors",
+       "legal advice",
+       {"conveyancing", "wills and probate", "family law", "employment law", "commercial leases",
+        "dispute resolution"}},
+      {"Dental Care",
+       "dental care",
+       {"check-ups", "hygienist visits", "teeth whitening", "dental implants", "orthodontics",
+        "emergency appointments"}},
+      {"Removals",
+       "removals",
+       {"house moves", "office relocations", "packing services", "storage", "piano moving",
+        "international removals"}},
+      {"Decorators",
+       "painting and decorating",
+       {"interior painting", "exterior painting", "wallpapering", "plastering", "floor sanding",
+        "commercial decorating"}},
   };
   return kIndustries;
 }
 
 const std::vector<Area>& Areas() {
   static const std::vector<Area> kAreas = {
-      {"Leeds", "LS", "0113 496 0", "+441134960"},     {"Sheffield", "S", "0114 496 0", "+441144960"},
-      {"Leicester", "LE", "0116 496 0", "+441164960"}, {"Bristol", "BS", "0117 496 0", "+441174960"},
-      {"Reading", "RG", "0118 496 0", "+441184960"},   {"Birmingham", "B", "0121 496 0", "+441214960"},
-      {"Edinburgh", "EH", "0131 496 0", "+441314960"}, {"Glasgow", "G", "0141 496 0", "+441414960"},
-      {"Liverpool", "L", "0151 496 0", "+441514960"},  {"Manchester", "M", "0161 496 0", "+441614960"},
-      {"London", "N", "020 7946 0", "+442079460"},     {"Newcastle upon Tyne", "NE", "0191 498 0", "+441914980"},
-      {"Belfast", "BT", "028 9649 6", "+442896496"},   {"Cardiff", "CF", "029 2018 0", "+442920180"},
+      {"Leeds", "LS", "0113 496 0", "+441134960"},
+      {"Sheffield", "S", "0114 496 0", "+441144960"},
+      {"Leicester", "LE", "0116 496 0", "+441164960"},
+      {"Bristol", "BS", "0117 496 0", "+441174960"},
+      {"Reading", "RG", "0118 496 0", "+441184960"},
+      {"Birmingham", "B", "0121 496 0", "+441214960"},
+      {"Edinburgh", "EH", "0131 496 0", "+441314960"},
+      {"Glasgow", "G", "0141 496 0", "+441414960"},
+      {"Liverpool", "L", "0151 496 0", "+441514960"},
+      {"Manchester", "M", "0161 496 0", "+441614960"},
+      {"London", "N", "020 7946 0", "+442079460"},
+      {"Newcastle upon Tyne", "NE", "0191 498 0", "+441914980"},
+      {"Belfast", "BT", "028 9649 6", "+442896496"},
+      {"Cardiff", "CF", "029 2018 0", "+442920180"},
   };
   return kAreas;
 }
 
 const std::vector<const char*>& NameWords() {
   static const std::vector<const char*> kWords = {
-      "Ashworth", "Brampton", "Castlegate", "Dunmore", "Elmfield", "Fairhaven", "Greystone",
-      "Hartley", "Ironbridge", "Jarrow", "Kingsmead", "Langdale", "Moorcroft", "Northgate",
-      "Oakridge", "Penrose", "Queensway", "Redcliffe", "Stanway", "Thornbury", "Underhill",
-      "Valemount", "Westbrook", "Yardley", "Aldridge", "Blackwood", "Coleridge", "Denholm",
-      "Eastwood", "Foxley", "Glenrothes", "Holbrook", "Kenwood", "Linton", "Marlow", "Newbold",
-      "Ormsby", "Priory", "Riverside", "Summerfield"};
+      "Ashworth",  "Brampton",   "Castlegate", "Dunmore",   "Elmfield",   "Fairhaven", "Greystone",
+      "Hartley",   "Ironbridge", "Jarrow",     "Kingsmead", "Langdale",   "Moorcroft", "Northgate",
+      "Oakridge",  "Penrose",    "Queensway",  "Redcliffe", "Stanway",    "Thornbury", "Underhill",
+      "Valemount", "Westbrook",  "Yardley",    "Aldridge",  "Blackwood",  "Coleridge", "Denholm",
+      "Eastwood",  "Foxley",     "Glenrothes", "Holbrook",  "Kenwood",    "Linton",    "Marlow",
+      "Newbold",   "Ormsby",     "Priory",     "Riverside", "Summerfield"};
   return kWords;
 }
 
 const std::vector<const char*>& StreetNames() {
   static const std::vector<const char*> kStreets = {
-      "Mill Lane", "Station Road", "High Street", "Church Street", "Victoria Road", "Park Avenue",
-      "Queen Street", "Kings Road", "Bridge Street", "Market Place", "Albert Road", "North Street",
-      "Green Lane", "Chapel Street", "York Road", "Manor Way", "Orchard Close", "Castle Street",
-      "Springfield Road", "Union Street", "Alexandra Road", "Hill Street", "Westfield Way"};
+      "Mill Lane",      "Station Road",  "High Street",   "Church Street",    "Victoria Road",
+      "Park Avenue",    "Queen Street",  "Kings Road",    "Bridge Street",    "Market Place",
+      "Albert Road",    "North Street",  "Green Lane",    "Chapel Street",    "York Road",
+      "Manor Way",      "Orchard Close", "Castle Street", "Springfield Road", "Union Street",
+      "Alexandra Road", "Hill Street",   "Westfield Way"};
   return kStreets;
 }
 
 const std::vector<const char*>& PersonNames() {
   static const std::vector<const char*> kPeople = {
-      "Sarah Whitfield", "James Okafor", "Priya Sharma", "Tom Gallagher", "Emma Lindqvist",
-      "David Kowalski", "Hannah Reid", "Michael Chen", "Laura Fitzgerald", "Owen Pritchard",
-      "Aisha Rahman", "Gareth Hughes", "Zoe Adeyemi", "Callum Fraser", "Megan Doyle",
-      "Ravi Patel"};
+      "Sarah Whitfield",  "James Okafor",   "Priya Sharma", "Tom Gallagher",
+      "Emma Lindqvist",   "David Kowalski", "Hannah Reid",  "Michael Chen",
+      "Laura Fitzgerald", "Owen Pritchard", "Aisha Rahman", "Gareth Hughes",
+      "Zoe Adeyemi",      "Callum Fraser",  "Megan Doyle",  "Ravi Patel"};
   return kPeople;
 }
 

@@ -25,9 +25,9 @@ struct Industry {
 // ranges reserved for drama, which libphonenumber still accepts as valid.
 struct Area {
   const char* town;
-  const char* postcode_area;  // "LS"
-  const char* display_prefix; // "0113 496 0", followed by three digits
-  const char* e164_prefix;    // "+441134960"
+  const char* postcode_area;   // "LS"
+  const char* display_prefix;  // "0113 496 0", followed by three digits
+  const char* e164_prefix;     // "+441134960"
 };
 
 const std::vector<Industry>& Industries();

@@ -1,11 +1,11 @@
 // Generated company sites bulk-<i>.test: identity, page assembly, serving.
 #include "sitefarm/bulk_sites.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <charconv>
 #include <functional>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
@@ -20,18 +20,23 @@ struct PageSpec {
 };
 
 // Nav order. Index 0 must stay the home page.
-constexpr PageSpec kPages[] = {
-    {"/", "Home"},         {"/about", "About us"}, {"/services", "Services"},
-    {"/team", "Our team"}, {"/news", "News"},      {"/careers", "Careers"},
-    {"/faq", "FAQ"},       {"/contact", "Contact us"}, {"/legal-notice", "Legal notice"},
-    {"/privacy", "Privacy policy"}};
+constexpr PageSpec kPages[] = {{"/", "Home"},
+                               {"/about", "About us"},
+                               {"/services", "Services"},
+                               {"/team", "Our team"},
+                               {"/news", "News"},
+                               {"/careers", "Careers"},
+                               {"/faq", "FAQ"},
+                               {"/contact", "Contact us"},
+                               {"/legal-notice", "Legal notice"},
+                               {"/privacy", "Privacy policy"}};
 constexpr size_t kPageCount = sizeof(kPages) / sizeof(kPages[0]);
 constexpr size_t kContactPage = 7;
 constexpr size_t kMinPageBytes = 27000;  // pages land in [27 KB, 55 KB)
 constexpr size_t kPageSpreadBytes = 27000;
 
-const char* const kNameSuffixes[] = {"Ltd", "Limited", "Group Ltd", "& Sons Ltd", "Services Ltd",
-                                     "UK Ltd"};
+const char* const kNameSuffixes[] = {"Ltd",        "Limited",      "Group Ltd",
+                                     "& Sons Ltd", "Services Ltd", "UK Ltd"};
 constexpr char kPostcodeLetters[] = "ABDEFGHJLNPQRSTUWXYZ";  // letters valid in inward codes
 
 constexpr std::string_view kStyle = R"(<style>
@@ -107,9 +112,9 @@ void AppendHead(PageBuilder& b, const FillerPool& pool, const BulkTruth& t, cons
                 size_t page) {
   std::string out;
   const std::string name = HtmlEscape(t.company_name);
-  const std::string description = fmt::format(
-      "{} provides {} to homes and businesses in {} and the surrounding area.", name, ind.trade,
-      t.locality);
+  const std::string description =
+      fmt::format("{} provides {} to homes and businesses in {} and the surrounding area.", name,
+                  ind.trade, t.locality);
   out += fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -177,9 +182,10 @@ void AppendPageSpecific(std::string& out, const BulkTruth& t, const Industry& in
   if (page == 0 || page == 2) {
     out += "<div class=\"cards\">\n";
     for (const char* service : ind.services) {
-      out += fmt::format("<div class=\"card\"><h3>{}</h3><p>Professional {} from an experienced "
-                         "local team.</p><a href=\"/services\">Find out more</a></div>\n",
-                         service, service);
+      out += fmt::format(
+          "<div class=\"card\"><h3>{}</h3><p>Professional {} from an experienced "
+          "local team.</p><a href=\"/services\">Find out more</a></div>\n",
+          service, service);
     }
     out += "</div>\n";
   }
@@ -188,7 +194,9 @@ void AppendPageSpecific(std::string& out, const BulkTruth& t, const Industry& in
     for (int k = 0; k < 6; ++k) {
       out += fmt::format("<li><strong>{}</strong> &ndash; {}</li>\n",
                          people[(h + k * 3) % people.size()],
-                         k == 0 ? "Managing Director" : k == 1 ? "Office Manager" : "Technician");
+                         k == 0   ? "Managing Director"
+                         : k == 1 ? "Office Manager"
+                                  : "Technician");
     }
     out += "</ul>\n";
   }
@@ -226,8 +234,8 @@ std::string Footer(const BulkTruth& t) {
 }
 
 std::string RobotsTxt(const BulkTruth& t) {
-  return fmt::format("User-agent: *\nDisallow: /private/\nAllow: /\n\nSitemap: http://{}/sitemap.xml\n",
-                     t.host);
+  return fmt::format(
+      "User-agent: *\nDisallow: /private/\nAllow: /\n\nSitemap: http://{}/sitemap.xml\n", t.host);
 }
 
 std::string SitemapXml(const BulkTruth& t) {

@@ -1,12 +1,12 @@
 // The site farm: options, routing by host, the /__farm endpoints.
 #include "sitefarm/farm.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "core/text.h"
 #include "sitefarm/hostile.h"
@@ -49,7 +49,8 @@ std::string QueryParam(std::string_view query, std::string_view name) {
 Result<void> Validate(const FarmOptions& o) {
   if (o.port < 0 || o.port > 65535) return Fail(ErrorCode::kUsage, "port must be in 0..65535");
   if (o.bulk < 0 || o.bulk > kMaxBulk) return Fail(ErrorCode::kUsage, "bulk must be in 0..1000000");
-  if (o.latency_ms < 0 || o.latency_ms > kMaxDelayMs || o.jitter_ms < 0 || o.jitter_ms > kMaxDelayMs) {
+  if (o.latency_ms < 0 || o.latency_ms > kMaxDelayMs || o.jitter_ms < 0 ||
+      o.jitter_ms > kMaxDelayMs) {
     return Fail(ErrorCode::kUsage, "latency and jitter must be in 0..600000 ms");
   }
   if (!(o.error_rate >= 0 && o.error_rate <= 1)) {
@@ -136,7 +137,8 @@ Response Farm::HandleFarmEndpoint(const Request& req) {
     int i = bulk_->IndexOf(host);
     if (i < 0) {
       return Json(404, nlohmann::json({{"error", "not a bulk host of this farm"}, {"host", host}})
-                           .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+                               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                           "\n");
     }
     return Json(200, BulkSites::TruthJson(i));
   }

@@ -2,7 +2,6 @@
 #include "sitefarm/farm_stats.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 namespace trawl::sitefarm {
@@ -45,9 +44,8 @@ std::string FarmStats::ToJson() const {
   nlohmann::json hosts = nlohmann::json::object();
   std::lock_guard lock(mu_);
   for (const auto& [host, c] : hosts_) {
-    hosts[host] = {{"requests", c.requests},
-                   {"max_in_flight", c.max_in_flight},
-                   {"in_flight", c.in_flight}};
+    hosts[host] = {
+        {"requests", c.requests}, {"max_in_flight", c.max_in_flight}, {"in_flight", c.in_flight}};
   }
   nlohmann::json out = {{"total", total_}, {"hosts", std::move(hosts)}};
   // Host names come from clients and may hold invalid UTF-8: replace, never throw.

@@ -1,12 +1,11 @@
 // Hostile hosts: one handler per robustness case.
 #include "sitefarm/hostile.h"
 
+#include <fmt/format.h>
 #include <zlib.h>
 
 #include <chrono>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "sitefarm/bulk_content.h"
 #include "sitefarm/server.h"
@@ -18,7 +17,7 @@ constexpr std::string_view kSuffix = ".hostile.test";
 constexpr int kMaxStreamSeconds = 3600;  // every dribbling handler ends within an hour
 constexpr size_t kHugeBytes = 50u << 20;
 constexpr size_t kBombChunk = 1u << 20;
-constexpr size_t kBombChunks = 1024;     // inflates to 1 GiB
+constexpr size_t kBombChunks = 1024;  // inflates to 1 GiB
 constexpr int kDeepLevels = 100000;
 constexpr size_t kHugeRobotsBytes = 10u << 20;
 
@@ -73,8 +72,9 @@ Shared GzipBomb() {
 
 Shared DeepPage() {
   static const Shared page = [] {
-    std::string out = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Deep Nesting Ltd"
-                      "</title></head><body>\n";
+    std::string out =
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Deep Nesting Ltd"
+        "</title></head><body>\n";
     out.reserve(12 * kDeepLevels + 512);
     for (int k = 0; k < kDeepLevels; ++k) out += "<div>";
     out += "Contact: info@deep.hostile.test";
@@ -126,7 +126,8 @@ Response Html(std::string body, std::string type = "text/html; charset=utf-8") {
   return TextResponse(200, std::move(type), std::move(body));
 }
 
-Response Streaming(std::string content_type, std::vector<std::pair<std::string, std::string>> headers,
+Response Streaming(std::string content_type,
+                   std::vector<std::pair<std::string, std::string>> headers,
                    std::function<void(Channel&)> stream, bool raw = false) {
   Response r;
   r.content_type = std::move(content_type);
@@ -139,9 +140,10 @@ Response Streaming(std::string content_type, std::vector<std::pair<std::string, 
 // ---- the hostile behaviours -------------------------------------------------
 
 Response Drip(const Request&) {
-  return Streaming("text/html; charset=utf-8", {{"Content-Length", std::to_string(kMaxStreamSeconds)}},
-                   [](Channel& ch) {
-                     const std::string text = "<!DOCTYPE html><html><body><p>drip" + std::string(kMaxStreamSeconds, '.');
+  return Streaming("text/html; charset=utf-8",
+                   {{"Content-Length", std::to_string(kMaxStreamSeconds)}}, [](Channel& ch) {
+                     const std::string text =
+                         "<!DOCTYPE html><html><body><p>drip" + std::string(kMaxStreamSeconds, '.');
                      for (int k = 0; k < kMaxStreamSeconds; ++k) {
                        if (!ch.Send(std::string_view(text).substr(k, 1)) || !ch.Wait(1000)) return;
                      }
@@ -152,7 +154,8 @@ Response Endless(const Request&) {
   return Streaming("text/html; charset=utf-8", {{"Transfer-Encoding", "chunked"}}, [](Channel& ch) {
     const std::string& block = FillerBlock();
     const std::string chunk = fmt::format("{:x}\r\n{}\r\n", block.size(), block);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kMaxStreamSeconds);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(kMaxStreamSeconds);
     const std::string opening = "<!DOCTYPE html><html><body>\n";
     if (!ch.Send(fmt::format("{:x}\r\n{}\r\n", opening.size(), opening))) return;
     while (std::chrono::steady_clock::now() < deadline && ch.Send(chunk)) {
@@ -165,7 +168,9 @@ Response Huge(const Request&) {
                    [](Channel& ch) {
                      const std::string& block = FillerBlock();
                      for (size_t sent = 0; sent < kHugeBytes; sent += block.size()) {
-                       if (!ch.Send(std::string_view(block).substr(0, std::min(block.size(), kHugeBytes - sent)))) return;
+                       if (!ch.Send(std::string_view(block).substr(
+                               0, std::min(block.size(), kHugeBytes - sent))))
+                         return;
                      }
                    });
 }
@@ -186,7 +191,8 @@ Response GzipBombPage(const Request&) {
 
 Response Pdf(const Request&) {
   return Html(
-      "%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [3 0 R] "
+      "%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [3 0 "
+      "R] "
       "/Count 1>> endobj\n3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 612 792]>> endobj\n"
       "trailer <</Root 1 0 R>>\n%%EOF\n",
       "application/pdf");
@@ -194,17 +200,18 @@ Response Pdf(const Request&) {
 
 Response Png(const Request&) {
   static constexpr unsigned char kPng[] = {
-      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-      0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
-      0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xff, 0xff, 0x3f,
-      0x00, 0x05, 0xfe, 0x02, 0xfe, 0xa7, 0x35, 0x81, 0x84, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e,
-      0x44, 0xae, 0x42, 0x60, 0x82};
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+      0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00,
+      0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78,
+      0x9c, 0x63, 0xf8, 0xff, 0xff, 0x3f, 0x00, 0x05, 0xfe, 0x02, 0xfe, 0xa7, 0x35, 0x81,
+      0x84, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
   return Html(std::string(reinterpret_cast<const char*>(kPng), sizeof kPng), "image/png");
 }
 
 Response BadUtf8(const Request&) {
   return Html(
-      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Broken Bytes Ltd \xff\xfe</title>"
+      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Broken Bytes Ltd "
+      "\xff\xfe</title>"
       "</head>\n<body><h1>Broken Bytes Ltd</h1>\n<p>We fix things \xc3\x28 quickly \xe2\x82 and "
       "well \xed\xa0\x80 since 1999 \xf8\x88\x80\x80\x80.</p>\n<p>Email: "
       "<a href=\"mailto:info@badutf8.hostile.test\">info@badutf8.hostile.test</a> \x80\x81<br>\n"
@@ -214,9 +221,15 @@ Response BadUtf8(const Request&) {
 Response Latin1(const Request&) {
   return Html(
       "<!DOCTYPE html>\n<html lang=\"de\"><head><meta charset=\"iso-8859-1\">"
-      "<title>Gro\xdf" "b\xe4" "ckerei K\xf6hler GmbH</title></head>\n<body>"
-      "<h1>Gro\xdf" "b\xe4" "ckerei K\xf6hler GmbH</h1>\n<p>Frische Br\xf6tchen und Geb\xe4" "ck "
-      "aus unserer Backstube in der Hauptstra\xdf" "e 5, 10115 Berlin.</p>\n<p>E-Mail: "
+      "<title>Gro\xdf"
+      "b\xe4"
+      "ckerei K\xf6hler GmbH</title></head>\n<body>"
+      "<h1>Gro\xdf"
+      "b\xe4"
+      "ckerei K\xf6hler GmbH</h1>\n<p>Frische Br\xf6tchen und Geb\xe4"
+      "ck "
+      "aus unserer Backstube in der Hauptstra\xdf"
+      "e 5, 10115 Berlin.</p>\n<p>E-Mail: "
       "<a href=\"mailto:info@latin1.hostile.test\">info@latin1.hostile.test</a></p>\n"
       "</body></html>\n",
       "text/html");
@@ -229,19 +242,25 @@ Response Deep(const Request&) {
 }
 
 Response Blackhole(const Request&) {
-  return Streaming("", {}, [](Channel& ch) {
-    for (int k = 0; k < kMaxStreamSeconds && ch.Wait(1000); ++k) {
-    }
-  }, true);
+  return Streaming(
+      "", {},
+      [](Channel& ch) {
+        for (int k = 0; k < kMaxStreamSeconds && ch.Wait(1000); ++k) {
+        }
+      },
+      true);
 }
 
 Response SlowHeaders(const Request&) {
-  return Streaming("", {}, [](Channel& ch) {
-    if (!ch.Send("HTTP/1.1 200 OK\r\n")) return;
-    for (int k = 0; k < kMaxStreamSeconds / 2 && ch.Wait(2000); ++k) {
-      if (!ch.Send(fmt::format("X-Slow-{}: {}\r\n", k, k))) return;
-    }
-  }, true);
+  return Streaming(
+      "", {},
+      [](Channel& ch) {
+        if (!ch.Send("HTTP/1.1 200 OK\r\n")) return;
+        for (int k = 0; k < kMaxStreamSeconds / 2 && ch.Wait(2000); ++k) {
+          if (!ch.Send(fmt::format("X-Slow-{}: {}\r\n", k, k))) return;
+        }
+      },
+      true);
 }
 
 Response Xss(const Request&) {
@@ -249,7 +268,8 @@ Response Xss(const Request&) {
   const std::string description = "We are <script>alert(2)</script> experts in safe websites.";
   return Html(fmt::format(
       "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{0}</title>\n"
-      "<meta property=\"og:site_name\" content=\"{0}\">\n<meta name=\"description\" content=\"{1}\">\n"
+      "<meta property=\"og:site_name\" content=\"{0}\">\n<meta name=\"description\" "
+      "content=\"{1}\">\n"
       "<script type=\"application/ld+json\">{{\"@context\":\"https://schema.org\",\"@type\":"
       "\"Organization\",\"name\":\"{2}\",\"email\":\"info@xss.hostile.test\"}}</script>\n"
       "</head>\n<body><h1>{0}</h1>\n<p class=\"description\">{1}</p>\n<p>Email: "
@@ -276,7 +296,8 @@ Response Robots(std::string_view name) {
     for (size_t k = 0; k < garbage.size(); ++k) garbage[k] = static_cast<char>(Mix(k) & 0xff);
     return TextResponse(200, "text/plain", std::move(garbage));
   }
-  if (name == "robots-disallow") return TextResponse(200, "text/plain", "User-agent: *\nDisallow: /\n");
+  if (name == "robots-disallow")
+    return TextResponse(200, "text/plain", "User-agent: *\nDisallow: /\n");
   if (name == "robots-5xx") return Status(503, "robots.txt is unavailable");
   return TextResponse(200, "text/plain", "User-agent: *\nAllow: /\n");
 }
@@ -288,14 +309,25 @@ struct Behaviour {
 
 Response Normal(const Request&) { return Response(); }  // marker: see Serve
 
-constexpr Behaviour kBehaviours[] = {
-    {"drip", Drip},           {"endless", Endless},       {"huge", Huge},
-    {"redirect-loop", RedirectLoop}, {"gzip-bomb", GzipBombPage}, {"pdf", Pdf},
-    {"image", Png},           {"badutf8", BadUtf8},       {"latin1", Latin1},
-    {"deep", Deep},           {"blackhole", Blackhole},   {"robots-huge", Normal},
-    {"robots-garbage", Normal}, {"robots-disallow", Normal}, {"robots-5xx", Normal},
-    {"status500", Normal},    {"notfound", Normal},       {"xss", Xss},
-    {"slowheaders", SlowHeaders}};
+constexpr Behaviour kBehaviours[] = {{"drip", Drip},
+                                     {"endless", Endless},
+                                     {"huge", Huge},
+                                     {"redirect-loop", RedirectLoop},
+                                     {"gzip-bomb", GzipBombPage},
+                                     {"pdf", Pdf},
+                                     {"image", Png},
+                                     {"badutf8", BadUtf8},
+                                     {"latin1", Latin1},
+                                     {"deep", Deep},
+                                     {"blackhole", Blackhole},
+                                     {"robots-huge", Normal},
+                                     {"robots-garbage", Normal},
+                                     {"robots-disallow", Normal},
+                                     {"robots-5xx", Normal},
+                                     {"status500", Normal},
+                                     {"notfound", Normal},
+                                     {"xss", Xss},
+                                     {"slowheaders", SlowHeaders}};
 
 const Behaviour* Find(std::string_view host) {
   if (host.starts_with("www.")) host.remove_prefix(4);
@@ -312,7 +344,8 @@ const Behaviour* Find(std::string_view host) {
 const std::vector<std::string>& HostileSites::Hosts() {
   static const std::vector<std::string> hosts = [] {
     std::vector<std::string> out;
-    for (const Behaviour& b : kBehaviours) out.push_back(std::string(b.name) + std::string(kSuffix));
+    for (const Behaviour& b : kBehaviours)
+      out.push_back(std::string(b.name) + std::string(kSuffix));
     return out;
   }();
   return hosts;

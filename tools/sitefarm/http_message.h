@@ -17,16 +17,16 @@ namespace trawl::sitefarm {
 
 // A parsed request head. Header names are lower-cased; values are trimmed.
 struct Request {
-  std::string method;          // "GET", "HEAD", "POST", ...
-  std::string target;          // as sent: "/x?y", or "http://host/x?y" (proxy form)
-  std::string host;            // lower case, port stripped; from the absolute target, else Host
-  std::string path;            // raw (still percent-encoded) path of the target, starts with "/"
-  std::string query;           // raw text after the first literal '?', without it
-  bool has_query = false;      // a '?' was present (even with an empty query)
-  int minor_version = 1;       // 0 for HTTP/1.0, 1 for HTTP/1.1
-  bool keep_alive = true;      // after applying the version default and Connection
-  bool accepts_gzip = false;   // Accept-Encoding names gzip
-  size_t content_length = 0;   // request body length (the server discards the body)
+  std::string method;         // "GET", "HEAD", "POST", ...
+  std::string target;         // as sent: "/x?y", or "http://host/x?y" (proxy form)
+  std::string host;           // lower case, port stripped; from the absolute target, else Host
+  std::string path;           // raw (still percent-encoded) path of the target, starts with "/"
+  std::string query;          // raw text after the first literal '?', without it
+  bool has_query = false;     // a '?' was present (even with an empty query)
+  int minor_version = 1;      // 0 for HTTP/1.0, 1 for HTTP/1.1
+  bool keep_alive = true;     // after applying the version default and Connection
+  bool accepts_gzip = false;  // Accept-Encoding names gzip
+  size_t content_length = 0;  // request body length (the server discards the body)
   std::vector<std::pair<std::string, std::string>> headers;
 
   // The first header value with this lower-case name, or "" when absent.

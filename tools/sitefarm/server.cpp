@@ -2,6 +2,7 @@
 #include "sitefarm/server.h"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -15,8 +16,6 @@
 #include <chrono>
 #include <cstring>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 namespace trawl::sitefarm {
 
@@ -34,9 +33,9 @@ struct Server::State {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr int kPollStepMs = 1000;   // how often blocked reads look at the stop flag
-constexpr int kSendStallMs = 60000; // a client that reads nothing this long is dropped
-constexpr int kLingerMs = 200;      // drain time before closing, so the last answer arrives
+constexpr int kPollStepMs = 1000;    // how often blocked reads look at the stop flag
+constexpr int kSendStallMs = 60000;  // a client that reads nothing this long is dropped
+constexpr int kLingerMs = 200;       // drain time before closing, so the last answer arrives
 constexpr size_t kMinGzipBytes = 512;
 
 int MillisLeft(Clock::time_point deadline) {
@@ -114,8 +113,8 @@ void LingeringClose(int fd) {
 
 std::string ResponseHead(const Response& r, size_t content_length, bool with_length,
                          bool keep_alive, std::string_view extra) {
-  std::string head = fmt::format("HTTP/1.1 {} {}\r\nServer: trawl-sitefarm\r\n", r.status,
-                                 StatusReason(r.status));
+  std::string head =
+      fmt::format("HTTP/1.1 {} {}\r\nServer: trawl-sitefarm\r\n", r.status, StatusReason(r.status));
   if (!r.content_type.empty()) head += fmt::format("Content-Type: {}\r\n", r.content_type);
   for (const auto& [name, value] : r.headers) head += fmt::format("{}: {}\r\n", name, value);
   head += extra;
@@ -282,8 +281,8 @@ Result<int> Listen(const ServerOptions& options, int& bound_port) {
   int fd = socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   int one = 1;
   if (fd >= 0) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  bool ok = fd >= 0 && bind(fd, found->ai_addr, found->ai_addrlen) == 0 &&
-            listen(fd, SOMAXCONN) == 0;
+  bool ok =
+      fd >= 0 && bind(fd, found->ai_addr, found->ai_addrlen) == 0 && listen(fd, SOMAXCONN) == 0;
   freeaddrinfo(found);
   if (!ok) {
     std::string why = std::strerror(errno);
@@ -294,9 +293,8 @@ Result<int> Listen(const ServerOptions& options, int& bound_port) {
   sockaddr_storage addr{};
   socklen_t len = sizeof addr;
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  bound_port = addr.ss_family == AF_INET6
-                   ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
-                   : ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+  bound_port = addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
+                                          : ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
   return fd;
 }
 

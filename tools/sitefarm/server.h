@@ -51,11 +51,11 @@ class Channel {
 };
 
 struct ServerOptions {
-  std::string bind = "127.0.0.1";  // numeric IPv4 or IPv6 address
-  int port = 0;                    // 0: an ephemeral port, see Server::port()
-  size_t max_connections = 4096;   // further connections get 503 and are closed
+  std::string bind = "127.0.0.1";       // numeric IPv4 or IPv6 address
+  int port = 0;                         // 0: an ephemeral port, see Server::port()
+  size_t max_connections = 4096;        // further connections get 503 and are closed
   size_t max_header_bytes = 64 * 1024;  // a larger request head gets 431
-  int idle_timeout_ms = 30000;     // keep-alive connections idle longer are closed
+  int idle_timeout_ms = 30000;          // keep-alive connections idle longer are closed
 };
 
 // Answers one parsed request. Called concurrently from connection threads.

@@ -1,12 +1,12 @@
 // Static fixture sites served from folders, one per host.
 #include "sitefarm/static_sites.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "core/text.h"
 
@@ -107,9 +107,11 @@ Result<StaticSites> StaticSites::Load(const std::vector<std::string>& dirs) {
   for (const std::string& dir : dirs) {
     std::error_code ec;
     fs::directory_iterator it(dir, ec), end;
-    if (ec) return Fail(ErrorCode::kIo, fmt::format("cannot read sites dir {}: {}", dir, ec.message()));
+    if (ec)
+      return Fail(ErrorCode::kIo, fmt::format("cannot read sites dir {}: {}", dir, ec.message()));
     for (; it != end; it.increment(ec)) {
-      if (ec) return Fail(ErrorCode::kIo, fmt::format("cannot read sites dir {}: {}", dir, ec.message()));
+      if (ec)
+        return Fail(ErrorCode::kIo, fmt::format("cannot read sites dir {}: {}", dir, ec.message()));
       if (!it->is_directory(ec)) continue;
       sites.hosts_.emplace(AsciiLower(it->path().filename().string()), it->path());
     }
