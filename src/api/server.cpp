@@ -260,7 +260,7 @@ void ApiServer::Impl::SetUpHttp(httplib::Server& server) {
         return httplib::Server::HandlerResponse::Handled;
       }));
   server.set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+      [](const httplib::Request&, httplib::Response& res, const std::exception_ptr& ep) {
         std::string what = "unknown exception";
         try {
           if (ep) std::rethrow_exception(ep);

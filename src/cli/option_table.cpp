@@ -243,7 +243,7 @@ std::vector<std::string> Groups() {
   return groups;
 }
 
-std::string MarkdownCell(std::string text) {
+std::string MarkdownCell(const std::string& text) {
   std::string out;
   for (char c : text) {
     if (c == '<') {
@@ -346,7 +346,7 @@ ForwardedOptions ForwardToWorkers(Command from, Settings& settings) {
     } else if (std::holds_alternative<bool*>(row.bind(settings))) {
       out.args.push_back(name + "=" + value.front());
     } else {
-      for (const std::string& v : value) out.args.push_back(name + "=" + v);
+      for (const std::string& v : value) out.args.push_back(fmt::format("{}={}", name, v));
     }
   }
   return out;

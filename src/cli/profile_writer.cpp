@@ -22,7 +22,14 @@ ProfileWriter::ProfileWriter(FILE* out, OutputFormat format) : out_(out), format
   }
 }
 
-ProfileWriter::~ProfileWriter() { Close(); }
+ProfileWriter::~ProfileWriter() {
+  // A destructor must not throw (it may run while unwinding); what Close
+  // could not write is lost either way.
+  try {
+    Close();
+  } catch (...) {
+  }
+}
 
 void ProfileWriter::Write(Profile&& p) {
   switch (format_) {

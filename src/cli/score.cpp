@@ -212,7 +212,7 @@ void FindNegatives(const Truth& t, const json& p, DomainScore& d) {
   }
   for (const auto& [net, url] : ProfileSocial(p))
     for (const auto& bad : t.must_not.social)
-      if (SocialForbidden(url, bad)) note("social: " + url + " (must_not " + bad + ")");
+      if (SocialForbidden(url, bad)) note(fmt::format("social: {} (must_not {})", url, bad));
   auto company_number = OptionalValue(p, "company_number");
   for (const auto& bad : t.must_not.company_number)
     if (company_number && CompanyNumberEqual(bad, *company_number))

@@ -15,6 +15,7 @@ namespace trawl {
 
 pid_t SpawnChild(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env) {
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   std::vector<char*> env;
@@ -74,7 +75,10 @@ bool OnPath(const std::string& program) {
     size_t colon = dirs.find(':', start);
     if (colon == std::string::npos) colon = dirs.size();
     std::string dir = dirs.substr(start, colon - start);
-    if (!dir.empty() && access((dir + "/" + program).c_str(), X_OK) == 0) return true;
+    std::string candidate = dir;
+    candidate += '/';
+    candidate += program;
+    if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return true;
     start = colon + 1;
   }
   return false;

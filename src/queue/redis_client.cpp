@@ -1,5 +1,6 @@
 #include "queue/redis_client.h"
 
+#include <fmt/core.h>
 #include <hiredis/hiredis.h>
 #include <openssl/evp.h>
 #include <poll.h>
@@ -140,7 +141,7 @@ Result<void> RedisClient::EnsureConnected() {
   if (ctx->err != 0) {
     std::string why = ctx->errstr;
     redisFree(ctx);
-    return Fail(ErrorCode::kUnavailable, "redis " + where + ": " + why);
+    return Fail(ErrorCode::kUnavailable, fmt::format("redis {}: {}", where, why));
   }
   if (redisSetTimeout(ctx, ToTimeval(config_.command_timeout_ms)) != REDIS_OK) {
     redisFree(ctx);
@@ -173,7 +174,7 @@ Result<void> RedisClient::EnsureConnected() {
       Disconnect();
       // The server's message never repeats the password.
       std::string what = argv[0] == "AUTH" ? "authentication failed" : "SELECT failed";
-      return Fail(ErrorCode::kUnavailable, "redis " + where + ": " + what + ": " + reply.str);
+      return Fail(ErrorCode::kUnavailable, fmt::format("redis {}: {}: {}", where, what, reply.str));
     }
   }
   return {};

@@ -78,6 +78,7 @@ Result<std::vector<RedisReply>> EvalPipelined(RedisClient& client, const RedisSc
   if (!load) return tl::unexpected(load.error());
   if (load->is_error()) return tl::unexpected(ReplyError("SCRIPT LOAD", *load));
   std::vector<std::vector<std::string>> again;
+  again.reserve(missing.size());
   for (size_t i : missing) again.push_back(std::move(commands[i]));
   auto retried = client.Pipeline(again);
   if (!retried) return retried;

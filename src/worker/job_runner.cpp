@@ -103,6 +103,7 @@ void RunnerCore::NoopLoop() {
     std::vector<ClaimedTask> claimed = ClaimRound(failures);
     if (claimed.empty()) continue;
     std::vector<const ClaimedTask*> tasks;
+    tasks.reserve(claimed.size());
     for (const ClaimedTask& task : claimed) tasks.push_back(&task);
     std::vector<bool> ok(claimed.size(), true);
     auto done = Persist(

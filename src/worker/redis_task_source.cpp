@@ -42,8 +42,8 @@ auto Fresh(TaskQueue& queue, const Call& call) -> decltype(call()) {
 
 }  // namespace
 
-RedisTaskSource::RedisTaskSource(RedisConfig config, WorkerIdentity identity, int64_t visibility_ms,
-                                 int64_t beat_ttl_ms)
+RedisTaskSource::RedisTaskSource(const RedisConfig& config, WorkerIdentity identity,
+                                 int64_t visibility_ms, int64_t beat_ttl_ms)
     : config_(config),
       identity_(std::move(identity)),
       visibility_ms_(visibility_ms),

@@ -32,7 +32,7 @@ class RedisTaskSource final : public TaskSource {
  public:
   // `visibility_ms`: idle time after which another worker reclaims a task;
   // `beat_ttl_ms`: how long the heartbeat hash outlives the last beat.
-  RedisTaskSource(RedisConfig config, WorkerIdentity identity, int64_t visibility_ms,
+  RedisTaskSource(const RedisConfig& config, WorkerIdentity identity, int64_t visibility_ms,
                   int64_t beat_ttl_ms);
 
   const char* Service() const override { return "redis"; }

@@ -65,6 +65,7 @@ std::string Spawn(Child& c, const SupervisorOptions& o, pid_t supervisor) {
   args.push_back("--id");
   args.push_back(c.id);
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
 
