@@ -166,7 +166,7 @@ Result<void> RedisClient::EnsureConnected() {
     if (raw == nullptr) {
       std::string why = ctx_->errstr;
       Disconnect();
-      return Fail(ErrorCode::kUnavailable, "redis " + where + ": " + why);
+      return Fail(ErrorCode::kUnavailable, fmt::format("redis {}: {}", where, why));
     }
     RedisReply reply = Convert(raw);
     freeReplyObject(raw);
