@@ -55,6 +55,14 @@ std::string PercentDecode(std::string_view s) {
   return out;
 }
 
+std::optional<std::string> PercentDecodeStrict(std::string_view s) {
+  for (size_t i = s.find('%'); i != std::string_view::npos; i = s.find('%', i + 3)) {
+    if (i + 2 >= s.size() || HexDigitValue(s[i + 1]) < 0 || HexDigitValue(s[i + 2]) < 0)
+      return std::nullopt;
+  }
+  return PercentDecode(s);
+}
+
 std::string PercentEncode(std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -64,6 +65,11 @@ constexpr int HexDigitValue(char c) {
 // URLs; decoded bytes are not checked (%00 gives a NUL, %FF an invalid UTF-8
 // byte): callers that need more validate the result. Cannot fail.
 std::string PercentDecode(std::string_view s);
+
+// Like PercentDecode, but nullopt when a '%' is not followed by two hex
+// digits: for formats where a broken escape is an error (the user and
+// password of a redis:// URL, the site farm's request paths).
+std::optional<std::string> PercentDecodeStrict(std::string_view s);
 
 // `s` with every byte outside RFC 3986's unreserved set (A-Z a-z 0-9 - . _ ~)
 // written as %XX (upper-case hex), for the user part of a URL. Cannot fail.

@@ -14,31 +14,6 @@ namespace {
 
 constexpr std::string_view kScheme = "redis://";
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// %XX-decodes `in`; false on a broken escape.
-bool PercentDecode(std::string_view in, std::string* out) {
-  out->clear();
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out->push_back(in[i]);
-      continue;
-    }
-    if (i + 2 >= in.size()) return false;
-    int hi = HexValue(in[i + 1]);
-    int lo = HexValue(in[i + 2]);
-    if (hi < 0 || lo < 0) return false;
-    out->push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return true;
-}
-
 // A non-negative decimal integer that is all of `text` and at most `max`.
 bool ParseNumber(std::string_view text, int max, int* out) {
   if (text.empty()) return false;
@@ -119,8 +94,11 @@ Result<RedisConfig> ParseRedisUrl(std::string_view url) {
     rest.remove_prefix(at + 1);
     size_t colon = userinfo.find(':');
     if (colon == std::string_view::npos) return fail("the user part needs ':' before the password");
-    if (!PercentDecode(userinfo.substr(0, colon), &config.username) ||
-        !PercentDecode(userinfo.substr(colon + 1), &config.password)) {
+    auto username = PercentDecodeStrict(userinfo.substr(0, colon));
+    auto password = PercentDecodeStrict(userinfo.substr(colon + 1));
+    if (username) config.username = std::move(*username);
+    if (password) config.password = std::move(*password);
+    if (!username || !password) {
       return fail("broken %-escape in the user or password");
     }
   }

@@ -105,6 +105,15 @@ TEST(PercentDecode, DecodesValidEscapesAndKeepsTheRest) {
   EXPECT_EQ(PercentDecode("a%00b"), std::string("a\0b", 3));  // not validated: the caller's job
 }
 
+TEST(PercentDecodeStrict, RefusesWhatTheLenientOneKeeps) {
+  EXPECT_EQ(PercentDecodeStrict("p%40ss%3Aw"), "p@ss:w");
+  EXPECT_EQ(PercentDecodeStrict("plain"), "plain");
+  EXPECT_EQ(PercentDecodeStrict(""), "");
+  for (std::string_view broken : {"100%", "%4", "%zz1", "%%41", "a%4g"}) {
+    EXPECT_EQ(PercentDecodeStrict(broken), std::nullopt) << broken;
+  }
+}
+
 TEST(PercentEncode, EscapesAllButUnreserved) {
   EXPECT_EQ(PercentEncode("a-b_c.d~e"), "a-b_c.d~e");
   EXPECT_EQ(PercentEncode("user@x:y"), "user%40x%3Ay");

@@ -233,26 +233,12 @@ std::string_view StatusReason(int status) {
 }
 
 Result<std::string> PercentDecode(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out.push_back(in[i]);
-      continue;
-    }
-    unsigned value = 0;
-    if (i + 2 >= in.size()) {
-      return Fail(ErrorCode::kProtocolError, "truncated percent escape");
-    }
-    auto [end, ec] = std::from_chars(in.data() + i + 1, in.data() + i + 3, value, 16);
-    if (ec != std::errc() || end != in.data() + i + 3) {
-      return Fail(ErrorCode::kProtocolError, "malformed percent escape");
-    }
-    if (value == 0) return Fail(ErrorCode::kProtocolError, "encoded NUL byte");
-    out.push_back(static_cast<char>(value));
-    i += 2;
+  std::optional<std::string> out = PercentDecodeStrict(in);
+  if (!out) return Fail(ErrorCode::kProtocolError, "malformed percent escape");
+  if (out->find('\0') != std::string::npos) {
+    return Fail(ErrorCode::kProtocolError, "encoded NUL byte");
   }
-  return out;
+  return std::move(*out);
 }
 
 std::string Gzip(std::string_view in) {
