@@ -118,7 +118,7 @@ const CommandInfo& Info(Command command) {
   std::abort();  // every Command has a row in Commands()
 }
 
-// The command line of `command`, bound to `s`; options by row index.
+// The command line of `command`, bound to `s`; its CLI11 option per row.
 struct App {
   CLI::App app;
   std::map<const OptionRow*, CLI::Option*> options;
