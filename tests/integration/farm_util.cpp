@@ -155,8 +155,11 @@ HttpReply TestFarm::Get(std::string_view host, std::string_view target,
 }
 
 std::string RealWorldSitesDir() {
+  // shared/ lies beside the checkout (as in CI); TRAWL_REALWORLD_SITES
+  // names another folder.
   const char* env = std::getenv("TRAWL_REALWORLD_SITES");
-  std::string dir = env && *env ? env : "/work/shared/realworld/sites";
+  std::string dir =
+      env && *env ? env : std::string(TRAWL_SOURCE_DIR) + "/../shared/realworld/sites";
   std::error_code ec;
   return std::filesystem::is_directory(dir, ec) ? dir : std::string();
 }
