@@ -28,7 +28,7 @@ inline std::vector<CorpusFile> LoadBenchCorpus() {
     std::stringstream ss(env);
     for (std::string d; std::getline(ss, d, ':');) dirs.push_back(d);
   } else {
-    dirs = {"/work/shared/realworld/sites",
+    dirs = {std::string(TRAWL_SOURCE_DIR) + "/../shared/realworld/sites",
             std::string(TRAWL_SOURCE_DIR) + "/tests/fixtures/sites"};
   }
   std::vector<CorpusFile> out;

@@ -92,7 +92,8 @@ class TestFarm {
 };
 
 // The read-only real-world fixture sites (env TRAWL_REALWORLD_SITES, default
-// /work/shared/realworld/sites), or "" when that folder does not exist.
+// ../shared/realworld/sites beside the checkout), or "" when that folder
+// does not exist.
 std::string RealWorldSitesDir();
 
 // ---- raw sockets -------------------------------------------------------------

@@ -47,7 +47,7 @@ struct Page {
 std::vector<Page> LoadCorpus() {
   std::vector<Page> pages;
   for (const std::string& dir : {std::string(TRAWL_SOURCE_DIR) + "/tests/fixtures/sites",
-                                 std::string("/work/shared/realworld/sites")}) {
+                                 std::string(TRAWL_SOURCE_DIR) + "/../shared/realworld/sites"}) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) continue;
     for (const auto& f : fs::recursive_directory_iterator(dir, ec)) {
