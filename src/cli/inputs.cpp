@@ -4,21 +4,9 @@
 #include <fstream>
 #include <iostream>
 
-namespace trawl {
+#include "api/request_parsing.h"
 
-void SplitInputs(const std::string& line, std::vector<std::string>& out) {
-  std::string cur;
-  for (char c : line) {
-    if (c == '#') break;
-    if (c == ' ' || c == '\t' || c == ',' || c == ';' || c == '\r') {
-      if (!cur.empty()) out.push_back(std::move(cur));
-      cur.clear();
-    } else {
-      cur.push_back(c);
-    }
-  }
-  if (!cur.empty()) out.push_back(std::move(cur));
-}
+namespace trawl {
 
 Result<std::vector<std::string>> CollectInputs(const std::vector<std::string>& arguments,
                                                const std::vector<std::string>& files) {
@@ -32,7 +20,12 @@ Result<std::vector<std::string>> CollectInputs(const std::vector<std::string>& a
       in = &file;
     }
     std::string line;
-    while (std::getline(*in, line)) SplitInputs(line, out);
+    while (std::getline(*in, line)) {
+      // The server's splitter, so `crawl -f` and `submit -f` read a list alike.
+      for (std::string& input :
+           api::SplitDomainText(std::string_view(line).substr(0, line.find('#'))))
+        out.push_back(std::move(input));
+    }
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // The domain lists of `trawl crawl` and `trawl submit`: arguments plus
-// -f FILE (or '-' for stdin), split on whitespace, commas and semicolons,
+// -f FILE (or '-' for stdin), split as the API splits domain text
+// (SplitDomainText: whitespace, commas and semicolons),
 // '#' starting a comment. Pure apart from reading the files; thread-safe.
 #pragma once
 
@@ -9,9 +10,6 @@
 #include "core/error.h"
 
 namespace trawl {
-
-// Appends the inputs of one line to `out`.
-void SplitInputs(const std::string& line, std::vector<std::string>& out);
 
 // `arguments`, then the inputs of every file in order. Fails with kIo
 // naming the file that cannot be read.

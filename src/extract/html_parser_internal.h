@@ -197,34 +197,10 @@ class Parser {
 
 // Asked on every start tag and text run: inline, so the tokenizer and the
 // tree rules in other files pay no call for them.
-inline bool Parser::CurrentIsForeignContent() const {
-  if (stack_.empty() || !stack_.back().foreign) return false;
-  switch (stack_.back().tag) {
-    case Tag::kForeignObject:
-    case Tag::kDesc:
-    case Tag::kTitle:
-    case Tag::kMi:
-    case Tag::kMo:
-    case Tag::kMn:
-    case Tag::kMs:
-    case Tag::kMtext:
-    case Tag::kAnnotationXml:
-      return false;  // integration points: HTML rules apply inside
-    default:
-      return true;
-  }
-}
-
-inline bool Parser::CurrentIsTableish() const {
-  if (stack_.empty() || stack_.back().foreign) return false;
-  Tag t = stack_.back().tag;
-  return t == Tag::kTable || t == Tag::kTbody || t == Tag::kThead || t == Tag::kTfoot ||
-         t == Tag::kTr;
-}
-
-inline bool Parser::IsSpecial(const Open& e) const {
-  if (!e.foreign) return (Flags(e.tag) & kSpecial) != 0;
-  switch (e.tag) {
+// An SVG or MathML element inside which HTML's rules apply again (HTML and
+// MathML text integration points, as the tree rules use them).
+inline bool IsIntegrationPoint(Tag t) {
+  switch (t) {
     case Tag::kForeignObject:
     case Tag::kDesc:
     case Tag::kTitle:
@@ -238,6 +214,22 @@ inline bool Parser::IsSpecial(const Open& e) const {
     default:
       return false;
   }
+}
+
+inline bool Parser::CurrentIsForeignContent() const {
+  return !stack_.empty() && stack_.back().foreign && !IsIntegrationPoint(stack_.back().tag);
+}
+
+inline bool Parser::CurrentIsTableish() const {
+  if (stack_.empty() || stack_.back().foreign) return false;
+  Tag t = stack_.back().tag;
+  return t == Tag::kTable || t == Tag::kTbody || t == Tag::kThead || t == Tag::kTfoot ||
+         t == Tag::kTr;
+}
+
+inline bool Parser::IsSpecial(const Open& e) const {
+  if (!e.foreign) return (Flags(e.tag) & kSpecial) != 0;
+  return IsIntegrationPoint(e.tag);
 }
 
 }  // namespace trawl::html_detail
